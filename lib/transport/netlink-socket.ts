@@ -1,0 +1,115 @@
+import { asNetlinkError, loadNative, type NativeSocket } from './native.js';
+import type { Batch, Transport } from './transport.js';
+
+/** Options of a Netlink socket. */
+export interface SocketOptions {
+  /**
+   * Network namespace: a name as `ip netns` uses it (`/run/netns/<name>`), or
+   * an absolute path to a namespace file (`/proc/<pid>/ns/net`). Default: the
+   * process's own namespace.
+   */
+  netns?: string;
+  /** Receive buffer size in bytes (SO_RCVBUFFORCE when permitted, else SO_RCVBUF). */
+  rcvbuf?: number;
+  /** NETLINK_GET_STRICT_CHK: the kernel validates dump requests and honours their filters. */
+  strictCheck?: boolean;
+  /** NETLINK_EXT_ACK: errors carry the kernel's explanation. Default true. */
+  extAck?: boolean;
+  /** Multicast groups to join at open, by number. */
+  groups?: readonly number[];
+  /** NETLINK_LISTEN_ALL_NSID: receive notifications of every peer namespace, tagged with its nsid. */
+  listenAllNsid?: boolean;
+  /** Upper bound of one batch in bytes (default 256 KiB, at least 32 KiB). */
+  batchBytes?: number;
+  /** Upper bound of one batch in datagrams (default 64). */
+  batchDatagrams?: number;
+}
+
+/**
+ * NetlinkSocket is the real transport: a non-blocking AF_NETLINK socket read
+ * on demand from the event loop. Nothing is read while no read is pending.
+ */
+export class NetlinkSocket implements Transport {
+  readonly #native: NativeSocket;
+
+  /**
+   * Opens a socket of `protocol` (e.g. `NETLINK_ROUTE` = 0).
+   * Throws a `NetlinkSyscallError` (`ENOENT` for a missing namespace, …).
+   *
+   * @example
+   * const socket = new NetlinkSocket(0, { netns: 'blue' });
+   * socket.send(request);
+   * const batch = await socket.read();
+   * socket.close();
+   */
+  constructor(protocol: number, options: SocketOptions = {}) {
+    const { NetlinkSocket: Native } = loadNative();
+    try {
+      this.#native = new Native(protocol, { extAck: true, ...options });
+    } catch (error) {
+      throw asNetlinkError(error);
+    }
+  }
+
+  get portId(): number {
+    return this.#native.portId;
+  }
+
+  get closed(): boolean {
+    return this.#native.closed;
+  }
+
+  /** recvmsg calls that returned a datagram so far: a measure for tests and benchmarks. */
+  get recvCalls(): number {
+    return this.#native.recvCalls;
+  }
+
+  send(data: Uint8Array): void {
+    try {
+      this.#native.send(data);
+    } catch (error) {
+      throw asNetlinkError(error);
+    }
+  }
+
+  read(): Promise<Batch> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.#native.read((error, data, ends, nsids, truncated) => {
+          if (error) reject(asNetlinkError(error));
+          else resolve({ data: data!, ends: ends!, nsids, truncated: truncated === true });
+        });
+      } catch (error) {
+        reject(asNetlinkError(error));
+      }
+    });
+  }
+
+  close(): void {
+    this.#native.close();
+  }
+
+  addMembership(group: number): void {
+    try {
+      this.#native.addMembership(group);
+    } catch (error) {
+      throw asNetlinkError(error);
+    }
+  }
+
+  dropMembership(group: number): void {
+    try {
+      this.#native.dropMembership(group);
+    } catch (error) {
+      throw asNetlinkError(error);
+    }
+  }
+
+  ref(): void {
+    this.#native.ref();
+  }
+
+  unref(): void {
+    this.#native.unref();
+  }
+}
