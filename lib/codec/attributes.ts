@@ -243,6 +243,14 @@ export class MessageWriter {
     return this;
   }
 
+  /**
+   * The bytes written so far, as they are: for a payload (family struct and
+   * attributes) written without `begin()`, which a dump request carries.
+   */
+  bytes(): Buffer {
+    return this.#data.subarray(0, this.#length);
+  }
+
   /** Ends the current message (writing its length) and returns every message written so far. */
   end(): Buffer {
     this.#data.writeUInt32LE(this.#length - this.#message, this.#message);
