@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * `nlrx`: iproute2-like commands over netlink-rx's public API.
+ *
+ *   nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
+ */
+import { NetlinkError } from '../errors.js';
+import { UsageError, type CliContext, type CommandModule } from './cli-context.js';
+
+const OBJECTS: Record<string, string> = {
+  link: 'link', l: 'link',
+  address: 'address', addr: 'address', a: 'address',
+  route: 'route', r: 'route', ro: 'route',
+  neighbor: 'neighbor', neighbour: 'neighbor', neigh: 'neighbor', n: 'neighbor',
+  rule: 'rule', ru: 'rule',
+  nexthop: 'nexthop', nh: 'nexthop',
+  monitor: 'monitor',
+  serve: 'serve',
+};
+
+const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
+  OBJECT := link | addr | route | neigh | rule | nexthop`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const ctx: CliContext = {
+    json: false, pretty: false, details: false, stats: false,
+    write: (text) => void process.stdout.write(text),
+  };
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('-'); i++) {
+    const option = argv[i];
+    if (option === '-n' || option === '-netns' || option === '--netns') {
+      const name = argv[++i];
+      if (name === undefined) throw new UsageError('Option "-n" needs a namespace name.');
+      ctx.netns = name;
+    } else if (option === '-4') ctx.family = 'inet';
+    else if (option === '-6') ctx.family = 'inet6';
+    else if (option === '-j' || option === '-json' || option === '--json') ctx.json = true;
+    else if (option === '-p' || option === '-pretty' || option === '--pretty') ctx.pretty = true;
+    else if (option === '-d' || option === '-details' || option === '--details') ctx.details = true;
+    else if (option === '-s' || option === '-stats' || option === '--stats') ctx.stats = true;
+    else if (option === '-h' || option === '-help' || option === '--help') {
+      ctx.write(`${USAGE}\n`);
+      return 0;
+    } else throw new UsageError(`Option "${option}" is unknown, try "nlrx -help".`);
+  }
+  const word = argv[i++];
+  if (word === undefined) throw new UsageError(USAGE);
+  const object = OBJECTS[word];
+  if (object === undefined) throw new UsageError(`Object "${word}" is unknown, try "nlrx help".`);
+  const rest = argv.slice(i);
+  const verbs = ['show', 'list', 'lst', 'sh', 'ls', 'l'];
+  const hasVerb = rest.length > 0 && (verbs.includes(rest[0]) || rest[0] === 'help');
+  const verb = hasVerb ? (rest[0] === 'help' ? 'help' : 'show') : 'show';
+  const module = (await import(`./commands/${object}.js`)) as CommandModule;
+  await module.run(ctx, verb, hasVerb ? rest.slice(1) : rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+    } else if (error instanceof NetlinkError) {
+      const netns = (error as NetlinkError & { syscall?: string }).syscall === 'open' ||
+        (error as NetlinkError & { syscall?: string }).syscall === 'setns';
+      process.stderr.write(netns
+        ? `Cannot open network namespace: ${error.message}\n`
+        : `Error: ${error.message}\n`);
+    } else {
+      process.stderr.write(`nlrx: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.exitCode = 1;
+  },
+);
