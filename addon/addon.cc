@@ -3,13 +3,9 @@
 
 #include "netlink-socket.h"
 
-namespace {
-
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   nlrx::NetlinkSocket::Init(env, exports);
   return exports;
 }
-
-}  // namespace
 
 NODE_API_MODULE(netlink_rx, Init)

@@ -4,13 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import { sep } from 'node:path';
 import { arch, platform } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { NetlinkError, NetlinkSyscallError } from '../errors.js';
 
 /** Options of the native socket; see `SocketOptions` for their meaning. */
 export interface NativeSocketOptions {
-  netns?: string;
+  /** A network namespace file (e.g. /run/netns/blue); see `namespacePath`. */
+  netnsPath?: string;
   rcvbuf?: number;
   strictCheck?: boolean;
   extAck?: boolean;
@@ -18,6 +21,7 @@ export interface NativeSocketOptions {
   listenAllNsid?: boolean;
   batchBytes?: number;
   batchDatagrams?: number;
+  readAhead?: number;
 }
 
 /**
@@ -41,39 +45,56 @@ export interface NativeError extends Error {
   syscall: string;
 }
 
+/** What a native socket reports of itself. */
+export interface NativeSocketStats {
+  /** The port id the kernel gave this socket (non-zero). */
+  portId: number;
+  closed: boolean;
+  /** recvmsg calls that returned a datagram so far. */
+  recvCalls: number;
+}
+
 /** One AF_NETLINK socket (SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK), bound and connected to the kernel. */
 export interface NativeSocket {
-  /** The port id the kernel gave this socket (non-zero). */
-  readonly portId: number;
-  readonly closed: boolean;
-  /** recvmsg calls that returned a datagram so far. */
-  readonly recvCalls: number;
   send(data: Uint8Array): number;
   read(callback: NativeReadCallback): void;
+  /** Idempotent; a pending read settles with EBADF. */
   close(): void;
-  addMembership(group: number): void;
-  dropMembership(group: number): void;
-  ref(): void;
-  unref(): void;
+  /** Joins (`join` true) or leaves multicast group `group`. */
+  membership(group: number, join: boolean): void;
+  /** Whether a pending read keeps the event loop alive. */
+  setRef(ref: boolean): void;
+  stats(): NativeSocketStats;
 }
 
 interface NativeModule {
-  NetlinkSocket: new (protocol: number, options?: NativeSocketOptions) => NativeSocket;
+  NetlinkSocket: new (protocol: number, options?: NativeSocketOptions)/** The package's root directory (dist/transport/ → ../../). */
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Where the addon may be, in order: built from source in this package (so a
+ * local build always wins), then the prebuilt binary shipped for this
+ * platform and architecture.
+ */
+function candidates(): string[] {
+  return [`${packageRoot}build/Release/netlink_rx.node`, `${packageRoot}prebuilds/${platform}-${arch}/netlink_rx.node`];
 }
 
-const require = createRequire(import.meta.url);
-
-/** Where the addon may be, in order: built from source here, then prebuilt for this platform. */
-function candidates(): string[] {
-  const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-  return [root('build/Release/netlink_rx.node'), root(`prebuilds/${platform}-${arch}/netlink_rx.node`)];
+/** What to run to build the addon from source: in a checkout, or in a project that installed netlink-rx. */
+function buildHint(): string {
+  const installed = packageRoot.split(sep).includes('node_modules');
+  const command = installed ? `cd ${packageRoot} && npm run build:addon` : 'npm run build:addon';
+  return `build it from source with \`${command}\` (needs cmake >= 3.19, a C++17 compiler and Node's headers)`;
 }
 
 let loaded: NativeModule | undefined;
 
 /**
- * loadNative returns the addon, loading it on first use. It throws a
- * `NetlinkError` that says what to do when netlink-rx cannot run here.
+ * loadNative returns the addon, loading it on first use (not at import, so a
+ * program can import netlink-rx anywhere and use it only on Linux). It throws
+ * a `NetlinkError` that says what to do when netlink-rx cannot run here:
+ * `ENOTSUP` off Linux, `ENOENT` when no binary fits this platform and
+ * architecture, `ENOEXEC` when the binary found does not load.
  *
  * @example
  * const { NetlinkSocket } = loadNative();
@@ -81,16 +102,32 @@ let loaded: NativeModule | undefined;
 export function loadNative(): NativeModule {
   if (loaded) return loaded;
   if (platform !== 'linux') {
-    throw new NetlinkError(`netlink-rx needs Linux: Netlink does not exist on ${platform}`, 95, 'ENOTSUP');
+    throw new NetlinkError(
+      `netlink-rx needs Linux: Netlink does not exist on ${platform}`,
+      constants.errno.ENOTSUP ?? 95,
+      'ENOTSUP',
+    );
   }
   const path = candidates().find((p) => existsSync(p));
   if (!path) {
     throw new NetlinkError(
-      `the native addon is not built and no prebuilt binary fits ${platform}-${arch} — run npm install ` +
-        '(or npm run build:addon) in the netlink-rx package; it needs cmake and a C++17 compiler',
-      2,
+      `netlink-rx has no prebuilt native addon for ${platform}-${arch} and none was built from source: ${buildHint()}`,
+      constants.errno.ENOENT,
       'ENOENT',
     );
+  }
+  try {
+    loaded = require(path) as NativeModule;
+  } catch (error) {
+    // A prebuilt made for a newer C library than this system's ends here too.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new NetlinkError(`cannot load the native addon ${path} (${reason}): ${buildHint()}`,
+      constants.errno.ENOEXEC, 'ENOEXEC', { cause: error });
+  }
+  return loaded;
+}
+
+ );
   }
   loaded = require(path) as NativeModule;
   return loaded;

@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+import { NetlinkSyscallError } from '../errors.js';
 import { asNetlinkError, loadNative, type NativeSocket } from './native.js';
 import type { Batch, Transport } from './transport.js';
 
@@ -23,6 +25,32 @@ export interface SocketOptions {
   batchBytes?: number;
   /** Upper bound of one batch in datagrams (default 64). */
   batchDatagrams?: number;
+  /**
+   * Batches a native reader thread may read ahead of demand (default 0: none,
+   * every recv waits for a `read()`). With 1–4, the kernel produces the next
+   * dump chunk on another core while JavaScript decodes this one; memory stays
+   * bounded by `readAhead × batchBytes`.
+   */
+  readAhead?: number;
+}
+
+/**
+ * namespacePath turns a namespace as users give it into the file to open: a
+ * name means `/run/netns/<name>` (as `ip netns` names them), an absolute path
+ * is taken as it is. A name that could climb out of /run/netns is refused
+ * with `EINVAL`.
+ *
+ * @example
+ * namespacePath('blue'); // '/run/netns/blue'
+ * namespacePath('/proc/1234/ns/net'); // as is
+ */
+export function namespacePath(netns: string): string {
+  if (netns.startsWith('/')) return netns;
+  if (netns === '' || netns.includes('/') || netns.includes('..')) {
+    throw new NetlinkSyscallError(`setns: invalid network namespace name ${JSON.stringify(netns)} (EINVAL)`,
+      constants.errno.EINVAL, 'setns', 'EINVAL');
+  }
+  return `/run/netns/${netns}`;
 }
 
 /**
@@ -31,6 +59,7 @@ export interface SocketOptions {
  */
 export class NetlinkSocket implements Transport {
   readonly #native: NativeSocket;
+  readonly #portId: number;
 
   /**
    * Opens a socket of `protocol` (e.g. `NETLINK_ROUTE` = 0).
@@ -44,24 +73,30 @@ export class NetlinkSocket implements Transport {
    */
   constructor(protocol: number, options: SocketOptions = {}) {
     const { NetlinkSocket: Native } = loadNative();
+    const { netns, ...rest } = options;
     try {
-      this.#native = new Native(protocol, { extAck: true, ...options });
+      this.#native = new Native(protocol, {
+        extAck: true,
+        ...rest,
+        netnsPath: netns === undefined ? undefined : namespacePath(netns),
+      });
     } catch (error) {
       throw asNetlinkError(error);
     }
+    this.#portId = this.#native.stats().portId;
   }
 
   get portId(): number {
-    return this.#native.portId;
+    return this.#portId;
   }
 
   get closed(): boolean {
-    return this.#native.closed;
+    return this.#native.stats().closed;
   }
 
   /** recvmsg calls that returned a datagram so far: a measure for tests and benchmarks. */
   get recvCalls(): number {
-    return this.#native.recvCalls;
+    return this.#native.stats().recvCalls;
   }
 
   send(data: Uint8Array): void {
@@ -91,7 +126,7 @@ export class NetlinkSocket implements Transport {
 
   addMembership(group: number): void {
     try {
-      this.#native.addMembership(group);
+      this.#native.membership(group, true);
     } catch (error) {
       throw asNetlinkError(error);
     }
@@ -99,17 +134,17 @@ export class NetlinkSocket implements Transport {
 
   dropMembership(group: number): void {
     try {
-      this.#native.dropMembership(group);
+      this.#native.membership(group, false);
     } catch (error) {
       throw asNetlinkError(error);
     }
   }
 
   ref(): void {
-    this.#native.ref();
+    this.#native.setRef(true);
   }
 
   unref(): void {
-    this.#native.unref();
+    this.#native.setRef(false);
   }
 }

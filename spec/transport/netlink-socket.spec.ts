@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageWriter, AttributeCursor } from '../../lib/codec/attributes.js';
@@ -125,12 +126,19 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     expect(after).toBe(before);
   });
 
-  it('does not keep the process alive with an idle socket', async () => {
+  it.each([
+    ['an idle socket', '{}', ''],
+    // A read-ahead socket whose dump ended: its reader thread idles in poll().
+    ['an idle read-ahead socket after a dump', '{ readAhead: 2 }', `
+      keep.send(Buffer.from(${JSON.stringify([...dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1)])}));
+      await keep.read();`],
+  ])('does not keep the process alive with %s', async (_name, options, work) => {
     // The compiled package (npm test builds it first), as a user's program would load it.
     const socketModule = fileURLToPath(new URL('../../dist/transport/netlink-socket.js', import.meta.url));
     const script = `
       const { NetlinkSocket } = await import(${JSON.stringify(socketModule)});
-      globalThis.keep = new NetlinkSocket(0);
+      const keep = globalThis.keep = new NetlinkSocket(0, ${options});
+      ${work}
       console.log('open', globalThis.keep.portId > 0);
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
@@ -189,6 +197,56 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
         clearInterval(timer);
         socket.close();
       }
+    });
+
+    it('reads the same dump with a read-ahead thread', async () => {
+      const count = async (options: { readAhead?: number }) => {
+        const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, ...options });
+        try {
+          socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 9));
+          let routes = 0;
+          const started = performance.now();
+          await readDump(socket, () => routes++);
+          return { routes, ms: performance.now() - started };
+        } finally {
+          socket.close();
+        }
+      };
+      const plain = await count({});
+      const ahead = await count({ readAhead: 2 });
+      console.log(`100k routes: demand-driven ${plain.ms.toFixed(0)} ms, read-ahead ${ahead.ms.toFixed(0)} ms`);
+      expect(ahead.routes).toBe(plain.routes);
+    });
+
+    it('reads no more than readAhead batches ahead of demand', async () => {
+      const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, readAhead: 2, batchDatagrams: 4 });
+      try {
+        socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 11));
+        await socket.read();
+        await new Promise((r) => setTimeout(r, 200)); // the reader thread runs ahead meanwhile
+        // One batch delivered plus at most two queued, 4 datagrams each; the dump has ~160.
+        expect(socket.recvCalls).toBeGreaterThan(4);
+        expect(socket.recvCalls).toBeLessThanOrEqual(12);
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('closes read-ahead sockets mid-dump without leaking fds or threads', async () => {
+      const threads = () => readdirSync('/proc/self/task').length;
+      const before = openFds();
+      const threadsBefore = threads();
+      for (let i = 0; i < 100; i++) {
+        const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, readAhead: 2 });
+        socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 12));
+        await socket.read();
+        const pending = socket.read();
+        socket.close();
+        // Either the batch was already queued, or the read settles with EBADF: never a hang.
+        await pending.catch((e: NetlinkSyscallError) => expect(e.code).toBe('EBADF'));
+      }
+      expect(openFds()).toBe(before);
+      expect(threads()).toBe(threadsBefore);
     });
   });
 });
