@@ -68,7 +68,12 @@ export interface NativeSocket {
 }
 
 interface NativeModule {
-  NetlinkSocket: new (protocol: number, options?: NativeSocketOptions)/** The package's root directory (dist/transport/ → ../../). */
+  NetlinkSocket: new (protocol: number, options?: NativeSocketOptions) => NativeSocket;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The package's root directory (dist/transport/ → ../../). */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -124,12 +129,6 @@ export function loadNative(): NativeModule {
     throw new NetlinkError(`cannot load the native addon ${path} (${reason}): ${buildHint()}`,
       constants.errno.ENOEXEC, 'ENOEXEC', { cause: error });
   }
-  return loaded;
-}
-
- );
-  }
-  loaded = require(path) as NativeModule;
   return loaded;
 }
 
