@@ -1,0 +1,67 @@
+import { defer, type Observable } from 'rxjs';
+import type { MessageBatch } from '../codec/message.js';
+import type { Transport } from '../transport/transport.js';
+import { encodeDumpRequest, nextSequence, type DumpRequest } from './dump-request.js';
+import { detectInterrupt } from './operators/detect-interrupt.js';
+import { filterSequence } from './operators/filter-sequence.js';
+import { splitBatch } from './operators/split-batch.js';
+import { takeUntilDone } from './operators/take-until-done.js';
+import { throwKernelErrors } from './operators/throw-kernel-errors.js';
+import { readBatches, type ReadPace } from './read-batches.js';
+
+/**
+ * DumpWithOptions tune `dumpWith`.
+ *
+ * @example
+ * dumpWith(socket, request, { seq: 7 });
+ */
+export interface DumpWithOptions {
+  /** The request's `nlmsg_seq`. Default: `nextSequence()`, fresh per subscription. */
+  seq?: number;
+  /** When each read may start (see `ReadPace`). Default: right after the previous batch was handed on. */
+  pace?: ReadPace;
+}
+
+/**
+ * Runs one dump on a socket you hold.
+ *
+ * <span class="informal">The dump engine without the pool: send, then read → split → filter → errors → interrupt → done.</span>
+ *
+ * On subscription, sends `request` (with `NLM_F_REQUEST | NLM_F_DUMP |
+ * NLM_F_ACK` and its own `nlmsg_seq`) and reads the transport one batch at a
+ * time through `splitBatch`, `filterSequence`, `throwKernelErrors`,
+ * `detectInterrupt` and `takeUntilDone`. Emits one `MessageBatch` per read
+ * with the dump's data messages. The caller owns the socket: after completion
+ * or a kernel error (`NetlinkKernelError`, `DumpInterruptedError`) it is free
+ * for the next request; after any other error or an early unsubscribe, replies
+ * may still be queued on it, so close it. Use `dumpBatches` to have a pool do
+ * this.
+ *
+ * ## Example
+ *
+ * ```ts
+ * import { dumpWith, NetlinkSocket } from 'netlink-rx';
+ *
+ * const socket = new NetlinkSocket(NETLINK_ROUTE);
+ * dumpWith(socket, request).subscribe({ next: (batch) => console.log(batch.length), complete: () => socket.close() });
+ * ```
+ *
+ * @see {@link dumpBatches}
+ * @param transport The socket to run the dump on; no other read may be pending on it.
+ * @param request The dump request.
+ * @param options Sequence number and read pacing.
+ * @return A cold Observable of the dump's messages, one array per read.
+ */
+export function dumpWith(transport: Transport, request: DumpRequest, options: DumpWithOptions = {}): Observable<MessageBatch> {
+  return defer(() => {
+    const seq = options.seq ?? nextSequence();
+    transport.send(encodeDumpRequest(request, seq));
+    return readBatches(transport, options.pace).pipe(
+      splitBatch(),
+      filterSequence(seq, transport.portId),
+      throwKernelErrors(request.type),
+      detectInterrupt(),
+      takeUntilDone(),
+    );
+  });
+}

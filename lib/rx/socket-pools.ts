@@ -1,0 +1,55 @@
+import type { SocketOptions } from '../transport/netlink-socket.js';
+import { SocketPool, type SocketPoolOptions, type TransportFactory } from './socket-pool.js';
+
+const pools = new Map<string, SocketPool>();
+const factoryIds = new WeakMap<TransportFactory, number>();
+let lastFactoryId = 0;
+
+function factoryId(factory: TransportFactory | undefined): number {
+  if (!factory) return 0;
+  let id = factoryIds.get(factory);
+  if (id === undefined) factoryIds.set(factory, (id = ++lastFactoryId));
+  return id;
+}
+
+/**
+ * socketPool returns the shared pool of the default registry for one
+ * (protocol, namespace, socket options, transport factory), creating it on
+ * first use. `poolOptions` only apply when the pool is created. A pool closed
+ * with `close()` leaves the registry; the next call creates a new one.
+ *
+ * @example
+ * const pool = socketPool(NETLINK_ROUTE, { netns: 'blue' });
+ * console.log(pool.openSockets);
+ */
+export function socketPool(
+  protocol: number,
+  socketOptions: Readonly<SocketOptions> = {},
+  poolOptions: SocketPoolOptions = {},
+): SocketPool {
+  const key = JSON.stringify([
+    protocol, socketOptions.netns ?? null, socketOptions.strictCheck ?? false, socketOptions.rcvbuf ?? null,
+    socketOptions.extAck ?? true, socketOptions.batchBytes ?? null, socketOptions.batchDatagrams ?? null,
+    factoryId(poolOptions.transport),
+  ]);
+  let pool = pools.get(key);
+  if (!pool) {
+    const created: SocketPool = new SocketPool(protocol, { ...socketOptions }, poolOptions, () => {
+      if (pools.get(key) === created) pools.delete(key);
+    });
+    pools.set(key, created);
+    pool = created;
+  }
+  return pool;
+}
+
+/**
+ * closeSocketPools closes every pool of the default registry: their idle
+ * sockets now, their leased ones when the dumps holding them end.
+ *
+ * @example
+ * process.on('SIGTERM', () => closeSocketPools());
+ */
+export function closeSocketPools(): void {
+  for (const pool of [...pools.values()]) pool.close();
+}
