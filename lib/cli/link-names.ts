@@ -1,0 +1,51 @@
+/**
+ * Interface names for the route, rule and nexthop commands: one RTM_GETLINK
+ * dump reduced to ifindex ⇄ name, which is all they need to print `dev`.
+ */
+import { lastValueFrom, reduce } from 'rxjs';
+import { AttributeCursor } from '../codec/attributes.js';
+import { NETLINK_ROUTE, NLMSG_HDRLEN } from '../codec/header.js';
+import { dump, type DumpOptions } from '../rx/dump.js';
+import { RTM_GETLINK, RTM_NEWLINK } from '../route/constants.js';
+
+/** sizeof(struct ifinfomsg). */
+const IFINFOMSG_SIZE = 16;
+/** IFLA_IFNAME (<linux/if_link.h>). */
+const IFLA_IFNAME = 3;
+
+/**
+ * LinkNames maps interface indexes to names and back for one namespace.
+ *
+ * @example
+ * const names = await linkNames({ netns: 'blue' });
+ * names.name(1); // 'lo'
+ */
+export interface LinkNames {
+  /** The name of `ifindex`, or `if<N>` as `ip` prints an unknown index. */
+  name(ifindex: number): string;
+  /** The ifindex of `name`, or undefined. */
+  index(name: string): number | undefined;
+}
+
+/**
+ * linkNames dumps the links of a namespace and returns their names.
+ *
+ * @example
+ * const { index } = await linkNames({ netns: ctx.netns });
+ */
+export async function linkNames(options: DumpOptions = {}): Promise<LinkNames> {
+  const request = { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload: new Uint8Array(IFINFOMSG_SIZE) };
+  const byIndex = await lastValueFrom(dump(request, options).pipe(reduce((map, msg) => {
+    if (msg.type !== RTM_NEWLINK || msg.length < NLMSG_HDRLEN + IFINFOMSG_SIZE) return map;
+    const ifindex = msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4);
+    const c = new AttributeCursor(msg.data, msg.offset + NLMSG_HDRLEN + IFINFOMSG_SIZE, msg.offset + msg.length);
+    while (c.next()) if (c.type === IFLA_IFNAME) map.set(ifindex, c.string());
+    return map;
+  }, new Map<number, string>())), { defaultValue: new Map<number, string>() });
+  const byName = new Map<string, number>();
+  for (const [ifindex, name] of byIndex) byName.set(name, ifindex);
+  return {
+    name: (ifindex) => byIndex.get(ifindex) ?? `if${ifindex}`,
+    index: (name) => byName.get(name),
+  };
+}

@@ -1,0 +1,458 @@
+/**
+ * `ip route` output: a route as one JSON object of `ip -j route show` (same
+ * keys, order and values as iproute2 6.1's print_route) or as its text line.
+ * Both are built as strings by hand: at a million routes, a generic
+ * serializer per object costs more than the decoding does.
+ */
+import type { Route } from '../route/route.js';
+import type { RouteNexthop } from '../route/multipath.js';
+import type { RouteMetrics } from '../route/route-metrics.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET } from '../route/constants.js';
+import {
+  ICMPV6_ROUTER_PREF_HIGH, ICMPV6_ROUTER_PREF_LOW, ICMPV6_ROUTER_PREF_MEDIUM, RTAX_CC_ALGO, RTAX_FEATURE_ECN,
+  RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR, RTM_F_CLONED, RTM_F_NOTIFY, RTM_F_OFFLOAD,
+  RTM_F_OFFLOAD_FAILED, RTM_F_TRAP, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
+  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
+} from '../route/route-constants.js';
+import { metricKey } from '../route/route-metrics.js';
+import type { LinkNames } from './link-names.js';
+import { dsfieldName, routeProtocols, routeRealms, routeScopes, routeTables, routeTypeName } from './route-names.js';
+
+/**
+ * RouteFormat says what `ip route show` leaves out for the filters it was
+ * given (a filtered field is not printed) and how names are resolved.
+ *
+ * @example
+ * const format: RouteFormat = { links, details: false, stats: false, table: true, oif: false, protocol: false };
+ */
+export interface RouteFormat {
+  links: LinkNames;
+  /** `-d`: print default values too (type unicast, table main, proto boot, scope global). */
+  details: boolean;
+  /** `-s`: cache statistics. */
+  stats: boolean;
+  /** A table was selected (not `table all`): the table is not printed. */
+  table: boolean;
+  /** `dev` was given: the device is not printed. */
+  oif: boolean;
+  /** `proto` was given: the protocol is not printed. */
+  protocol: boolean;
+  /** `scope` was given: the scope is not printed. */
+  scope?: boolean;
+}
+
+const FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [RTNH_F_DEAD, 'dead'], [RTNH_F_ONLINK, 'onlink'], [RTNH_F_PERVASIVE, 'pervasive'], [RTNH_F_OFFLOAD, 'offload'],
+  [RTNH_F_TRAP, 'trap'], [RTM_F_NOTIFY, 'notify'], [RTNH_F_LINKDOWN, 'linkdown'], [RTNH_F_UNRESOLVED, 'unresolved'],
+  [RTM_F_OFFLOAD, 'rt_offload'], [RTM_F_TRAP, 'rt_trap'], [RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
+];
+
+/**
+ * routeFlagNames lists the flag words `ip` prints for rtm_flags / rtnh_flags (print_rt_flags).
+ *
+ * @example
+ * routeFlagNames(RTNH_F_ONLINK); // ['onlink']
+ */
+export function routeFlagNames(flags: number): string[] {
+  const names: string[] = [];
+  if ((flags & 0x2000_ffff) === 0) return names;
+  for (const [bit, name] of FLAG_NAMES) if (flags & bit) names.push(name);
+  return names;
+}
+
+/** JSON text of `flags`: "[]" in the common case, without allocating. */
+function flagsJson(flags: number): string {
+  if ((flags & 0x2000_ffff) === 0) return '[]';
+  return `[${routeFlagNames(flags).map((n) => `"${n}"`).join(',')}]`;
+}
+
+function flagsText(flags: number): string {
+  if ((flags & 0x2000_ffff) === 0) return '';
+  return routeFlagNames(flags).map((n) => `${n} `).join('');
+}
+
+/**
+ * familyName is iproute2's family_name().
+ *
+ * @example
+ * familyName(AF_INET6); // 'inet6'
+ */
+export function familyName(family: number): string {
+  switch (family) {
+    case AF_INET: return 'inet';
+    case AF_INET6: return 'inet6';
+    case 12: return 'dnet';
+    case AF_PACKET: return 'link';
+    case 4: return 'ipx';
+    case AF_MPLS: return 'mpls';
+    case AF_BRIDGE: return 'bridge';
+    default: return '???';
+  }
+}
+
+/** af_bit_len(): the prefix length of a host route in `family`. */
+function hostLength(family: number): number {
+  switch (family) {
+    case AF_INET: return 32;
+    case AF_INET6: return 128;
+    case 12: return 16;
+    case 4: return 80;
+    case AF_MPLS: return 20;
+    default: return 0;
+  }
+}
+
+const quoted = new Map<string, string>();
+/** A JSON string literal, cached: names repeat on every route. */
+function q(text: string): string {
+  let literal = quoted.get(text);
+  if (literal === undefined) {
+    literal = JSON.stringify(text);
+    if (quoted.size < 4096) quoted.set(text, literal);
+  }
+  return literal;
+}
+
+function destination(route: Route): string {
+  if (route.dst !== undefined) return route.dstLen !== hostLength(route.family) ? `${route.dst}/${route.dstLen}` : route.dst;
+  // iproute2 keeps a trailing space here.
+  return route.dstLen ? `0/${route.dstLen} ` : 'default';
+}
+
+function prefName(pref: number): string | number {
+  switch (pref) {
+    case ICMPV6_ROUTER_PREF_LOW: return 'low';
+    case ICMPV6_ROUTER_PREF_MEDIUM: return 'medium';
+    case ICMPV6_ROUTER_PREF_HIGH: return 'high';
+    default: return pref;
+  }
+}
+
+/** The `%g` of C for the small positive values metrics print. */
+function g(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+function hex0x(value: number): string {
+  return value === 0 ? '0' : `0x${value.toString(16)}`;
+}
+
+interface MetricEntry { rtax: number; value: number; locked: boolean; name: string | undefined }
+
+const METRIC_NAMES: readonly (string | undefined)[] = [undefined, undefined, 'mtu', 'window', 'rtt', 'rttvar',
+  'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features', 'rto_min', 'initrwnd', 'quickack',
+  'congctl', 'fastopen_no_cookie'];
+
+function metricEntries(metrics: RouteMetrics): MetricEntry[] {
+  const lock = metrics.lock ?? 0;
+  const entries: MetricEntry[] = [];
+  for (let i = 2; i < 32; i++) {
+    const key = metricKey(i);
+    const present = key !== undefined && metrics[key] !== undefined;
+    if (!present && !(lock & (1 << i))) continue;
+    const value = present && i !== RTAX_CC_ALGO ? (metrics[key!] as number) : 0;
+    if (i === RTAX_HOPLIMIT && (value | 0) === -1) continue;
+    entries.push({ rtax: i, value, locked: (lock & (1 << i)) !== 0, name: METRIC_NAMES[i] });
+  }
+  return entries;
+}
+
+function metricsJson(metrics: RouteMetrics): string {
+  const parts: string[] = [];
+  for (const { rtax, value, name } of metricEntries(metrics)) {
+    if (rtax === RTAX_FEATURES) {
+      if (value & RTAX_FEATURE_ECN) parts.push('"ecn":null');
+      if (value & ~RTAX_FEATURE_ECN) parts.push(`"features":"${hex0x(value)}"`);
+    } else if (rtax === RTAX_CC_ALGO) {
+      parts.push(`"congestion":${q(metrics.congctl ?? '')}`);
+    } else {
+      const shown = rtax === RTAX_RTT ? Math.trunc(value / 8) : rtax === RTAX_RTTVAR ? Math.trunc(value / 4) : value;
+      parts.push(`${q(name ?? '(null)')}:${shown}`);
+    }
+  }
+  return `[{${parts.join(',')}}]`;
+}
+
+function metricsText(metrics: RouteMetrics): string {
+  let text = '';
+  for (const { rtax, value, locked, name } of metricEntries(metrics)) {
+    text += name !== undefined ? `${name} ` : `metric ${rtax} `;
+    if (locked) text += 'lock ';
+    if (rtax === RTAX_FEATURES) {
+      if (value & RTAX_FEATURE_ECN) text += 'ecn ';
+      if (value & ~RTAX_FEATURE_ECN) text += `${hex0x(value)} `;
+    } else if (rtax === RTAX_CC_ALGO) {
+      text += `${metrics.congctl ?? ''} `;
+    } else if (rtax === RTAX_RTT || rtax === RTAX_RTTVAR || rtax === RTAX_RTO_MIN) {
+      const shown = rtax === RTAX_RTT ? Math.trunc(value / 8) : rtax === RTAX_RTTVAR ? Math.trunc(value / 4) : value;
+      text += shown >= 1000 ? `${g(shown / 1e3)}s ` : `${shown}ms `;
+    } else text += `${value} `;
+  }
+  return text;
+}
+
+function flowJson(flow: number): string {
+  const from = flow >>> 16;
+  const to = flow & 0xffff;
+  const realms = routeRealms();
+  return `{${from ? `"from":${q(realms.name(from))},` : ''}"to":${q(realms.name(to))}}`;
+}
+
+function flowText(flow: number): string {
+  const from = flow >>> 16;
+  const realms = routeRealms();
+  return `realm${from ? 's' : ''} ${from ? `${realms.name(from)}/` : ''}${realms.name(flow & 0xffff)} `;
+}
+
+function nexthopsJson(route: Route, hops: RouteNexthop[], f: RouteFormat): string {
+  const parts: string[] = [];
+  for (const hop of hops) {
+    let o = '{';
+    if (hop.newdst !== undefined) o += `"to":"${hop.newdst}",`;
+    if (hop.gateway !== undefined) o += `"gateway":"${hop.gateway}",`;
+    if (hop.via) o += `"via":{"family":"${familyName(hop.via.family)}","host":"${hop.via.address}"},`;
+    if (hop.flow !== undefined) o += `"flow":${flowJson(hop.flow)},`;
+    o += `"dev":${q(f.links.name(hop.ifindex))},`;
+    if (route.family !== AF_MPLS) o += `"weight":${hop.weight},`;
+    o += `"flags":${flagsJson(hop.flags)}}`;
+    parts.push(o);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function nexthopsText(route: Route, hops: RouteNexthop[], f: RouteFormat): string {
+  let text = '';
+  for (const hop of hops) {
+    text += '\n\tnexthop ';
+    if (hop.newdst !== undefined) text += `as to ${hop.newdst} `;
+    if (hop.gateway !== undefined) text += `via ${hop.gateway} `;
+    if (hop.via) text += `via ${familyName(hop.via.family)} ${hop.via.address} `;
+    if (hop.flow !== undefined) text += flowText(hop.flow);
+    text += `dev ${f.links.name(hop.ifindex)} `;
+    if (route.family !== AF_MPLS) text += `weight ${hop.weight} `;
+    text += flagsText(hop.flags);
+  }
+  return text;
+}
+
+/**
+ * routeJson is the JSON object `ip -j route show` prints for `route`.
+ *
+ * @example
+ * routeJson(route, format); // '{"dst":"10.0.0.0/24","dev":"v0","protocol":"kernel","scope":"link",…}'
+ */
+export function routeJson(route: Route, f: RouteFormat): string {
+  let o = '{';
+  if (route.type !== RTN_UNICAST || f.details) o += `"type":"${routeTypeName(route.type)}",`;
+  o += `"dst":"${destination(route)}"`;
+  if (route.src !== undefined) {
+    o += `,"from":"${route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src}"`;
+  } else if (route.srcLen) o += `,"src":"0/${route.srcLen}"`;
+  if (route.nhid !== undefined) o += `,"nhid":${route.nhid}`;
+  if (route.newdst !== undefined) o += `,"to":"${route.newdst}"`;
+  if (route.tos) o += `,"tos":${q(dsfieldName(route.tos))}`;
+  if (route.gateway !== undefined) o += `,"gateway":"${route.gateway}"`;
+  if (route.via) o += `,"via":{"family":"${familyName(route.via.family)}","host":"${route.via.address}"}`;
+  if (route.oif !== undefined && !f.oif) o += `,"dev":${q(f.links.name(route.oif))}`;
+  if (route.table && (route.table !== RT_TABLE_MAIN || f.details) && !f.table) {
+    o += `,"table":${q(routeTables().name(route.table))}`;
+  }
+  if (!(route.flags & RTM_F_CLONED)) {
+    if ((route.protocol !== RTPROT_BOOT || f.details) && !f.protocol) {
+      o += `,"protocol":${q(routeProtocols().name(route.protocol))}`;
+    }
+    if ((route.scope !== RT_SCOPE_UNIVERSE || f.details) && !f.scope) o += `,"scope":${q(routeScopes().name(route.scope))}`;
+  }
+  if (route.prefsrc !== undefined) o += `,"prefsrc":"${route.prefsrc}"`;
+  if (route.priority !== undefined) o += `,"metric":${route.priority}`;
+  o += `,"flags":${flagsJson(route.flags)}`;
+  if (route.mark) o += `,"mark":${route.mark}`;
+  if (route.flow !== undefined) o += `,"flow":${flowJson(route.flow)}`;
+  if (route.uid !== undefined) o += `,"uid":${route.uid}`;
+  const ci = route.cacheinfo;
+  if (ci && (route.family === AF_INET || route.family === AF_INET6)) {
+    if (ci.expires !== 0) o += `,"expires":${Math.trunc(ci.expires / 100)}`;
+    if (ci.error !== 0) o += `,"error":${ci.error}`;
+    if (f.stats) {
+      if (ci.clntref) o += `,"users":${ci.clntref}`;
+      if (ci.used !== 0) o += `,"used":${ci.used}`;
+      if (ci.lastuse !== 0) o += `,"age":${Math.trunc(ci.lastuse / 100)}`;
+    }
+    if (ci.id) o += `,"ipid":"${hex0x(ci.id)}"`;
+    if (ci.ts || ci.tsage) o += `,"ts":"${hex0x(ci.ts)}","tsage":${ci.tsage}`;
+  }
+  if (route.metrics) o += `,"metrics":${metricsJson(route.metrics)}`;
+  if (route.iif !== undefined) o += `,"iif":${q(f.links.name(route.iif))}`;
+  if (route.pref !== undefined) {
+    const pref = prefName(route.pref);
+    o += `,"pref":${typeof pref === 'string' ? `"${pref}"` : pref}`;
+  }
+  if (route.ttlPropagate !== undefined) o += `,"ttl-propogate":${route.ttlPropagate ? 'true' : 'false'}`;
+  if (route.multipath) o += `,"nexthops":${nexthopsJson(route, route.multipath, f)}`;
+  return `${o}}`;
+}
+
+/**
+ * routeText is the line (or lines, for multipath) `ip route show` prints for `route`.
+ *
+ * @example
+ * routeText(route, format); // '10.0.0.0/24 dev v0 proto kernel scope link src 10.0.0.1 \n'
+ */
+export function routeText(route: Route, f: RouteFormat): string {
+  let t = '';
+  if (route.type !== RTN_UNICAST || f.details) t += `${routeTypeName(route.type)} `;
+  t += `${destination(route)} `;
+  if (route.src !== undefined) {
+    t += `from ${route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src} `;
+  } else if (route.srcLen) t += `from 0/${route.srcLen} `;
+  if (route.nhid !== undefined) t += `nhid ${route.nhid} `;
+  if (route.newdst !== undefined) t += `as to ${route.newdst} `;
+  if (route.tos) t += `tos ${dsfieldName(route.tos)} `;
+  if (route.gateway !== undefined) t += `via ${route.gateway} `;
+  if (route.via) t += `via ${familyName(route.via.family)} ${route.via.address} `;
+  if (route.oif !== undefined && !f.oif) t += `dev ${f.links.name(route.oif)} `;
+  if (route.table && (route.table !== RT_TABLE_MAIN || f.details) && !f.table) {
+    t += `table ${routeTables().name(route.table)} `;
+  }
+  if (!(route.flags & RTM_F_CLONED)) {
+    if ((route.protocol !== RTPROT_BOOT || f.details) && !f.protocol) {
+      t += `proto ${routeProtocols().name(route.protocol)} `;
+    }
+    if ((route.scope !== RT_SCOPE_UNIVERSE || f.details) && !f.scope) t += `scope ${routeScopes().name(route.scope)} `;
+  }
+  if (route.prefsrc !== undefined) t += `src ${route.prefsrc} `;
+  if (route.priority !== undefined) t += `metric ${route.priority} `;
+  t += flagsText(route.flags);
+  if (route.mark) t += route.mark >= 16 ? `mark 0x${route.mark.toString(16)} ` : `mark ${route.mark} `;
+  if (route.flow !== undefined) t += flowText(route.flow);
+  if (route.uid !== undefined) t += `uid ${route.uid} `;
+  const ci = route.cacheinfo;
+  if (ci && (route.family === AF_INET || route.family === AF_INET6)) {
+    if (ci.expires !== 0) t += `expires ${Math.trunc(ci.expires / 100)}sec `;
+    if (ci.error !== 0) t += `error ${ci.error} `;
+    if (f.stats) {
+      if (ci.clntref) t += `users ${ci.clntref} `;
+      if (ci.used !== 0) t += `used ${ci.used} `;
+      if (ci.lastuse !== 0) t += `age ${Math.trunc(ci.lastuse / 100)}sec `;
+    }
+    if (ci.id) t += `ipid 0x${ci.id.toString(16).padStart(4, '0')} `;
+    if (ci.ts || ci.tsage) t += `ts ${hex0x(ci.ts)}tsage ${ci.tsage}sec `;
+  }
+  if (route.metrics) t += metricsText(route.metrics);
+  if (route.iif !== undefined) t += `iif ${f.links.name(route.iif)} `;
+  if (route.pref !== undefined) {
+    const pref = prefName(route.pref);
+    t += typeof pref === 'string' ? `pref ${pref}` : String(pref);
+  }
+  if (route.ttlPropagate !== undefined) t += `ttl-propogate ${route.ttlPropagate ? 'enabled' : 'disabled'}`;
+  if (route.multipath) t += nexthopsText(route, route.multipath, f);
+  return `${t}\n`;
+}
+
+/**
+ * prettyJson writes a parsed `ip -j` value the way iproute2's json_writer
+ * does with `-p`: `[ {` openers, 4-space indents, `[ ]` for empty arrays.
+ *
+ * @example
+ * prettyJson([{ priority: 0, src: 'all' }]); // '[ {\n        "priority": 0,\n        "src": "all"\n    } ]'
+ */
+export function prettyJson(value: unknown): string {
+  let out = '';
+  let depth = 0;
+  let sep = '';
+  const eol = () => { out += `\n${' '.repeat(depth * 4)}`; };
+  const emit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      out += `${sep}[ `;
+      depth++;
+      sep = '';
+      for (const item of v) emit(item);
+      if (sep) out += ' ';
+      depth--;
+      out += ']';
+      sep = ',';
+    } else if (v !== null && typeof v === 'object') {
+      out += `${sep}{`;
+      depth++;
+      sep = '';
+      for (const [key, item] of Object.entries(v)) {
+        out += sep;
+        eol();
+        out += `${JSON.stringify(key)}: `;
+        sep = '';
+        emit(item);
+      }
+      depth--;
+      if (sep) eol();
+      out += '}';
+      sep = ',';
+    } else {
+      out += sep + JSON.stringify(v);
+      sep = ',';
+    }
+  };
+  emit(value);
+  return out;
+}
+
+/**
+ * JsonArrayWriter streams `[obj,obj,…]\n` in large chunks (one write per
+ * ~64 KiB, not per object), or with `-p` collects and pretty-prints at the end.
+ *
+ * @example
+ * const out = new JsonArrayWriter(ctx.write, ctx.pretty);
+ * out.push('{"dst":"default"}');
+ * out.end();
+ */
+export class JsonArrayWriter {
+  #chunk = '[';
+  #first = true;
+  readonly #items: string[] = [];
+
+  constructor(private readonly write: (text: string) => void, private readonly pretty: boolean) {}
+
+  push(json: string): void {
+    if (this.pretty) {
+      this.#items.push(json);
+      return;
+    }
+    this.#chunk += this.#first ? json : `,${json}`;
+    this.#first = false;
+    if (this.#chunk.length >= 65536) {
+      this.write(this.#chunk);
+      this.#chunk = '';
+    }
+  }
+
+  end(): void {
+    if (this.pretty) this.write(`${prettyJson(JSON.parse(`[${this.#items.join(',')}]`))}\n`);
+    else this.write(`${this.#chunk}]\n`);
+  }
+}
+
+/**
+ * TextWriter batches output lines into large writes.
+ *
+ * @example
+ * const out = new TextWriter(ctx.write);
+ * out.push('default via 10.0.0.1 dev v0 \n');
+ * out.end();
+ */
+export class TextWriter {
+  #chunk = '';
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  push(text: string): void {
+    this.#chunk += text;
+    if (this.#chunk.length >= 65536) {
+      this.write(this.#chunk);
+      this.#chunk = '';
+    }
+  }
+
+  end(): void {
+    if (this.#chunk) this.write(this.#chunk);
+    this.#chunk = '';
+  }
+}

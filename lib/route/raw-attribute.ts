@@ -1,0 +1,25 @@
+/** Attributes a decoder does not type, kept so that nothing a newer kernel sends is lost. */
+import type { AttributeCursor } from '../codec/attributes.js';
+
+/**
+ * RawAttribute is an attribute kept as bytes: its type (without the
+ * NLA_F_NESTED / NLA_F_NET_BYTEORDER bits) and a copy of its payload, so it
+ * outlives the batch buffer it arrived in.
+ *
+ * @example
+ * route.unknown?.forEach((a) => console.log(a.type, Buffer.from(a.data).toString('hex')));
+ */
+export interface RawAttribute {
+  readonly type: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * rawAttribute copies the cursor's current attribute.
+ *
+ * @example
+ * default: (unknown ??= []).push(rawAttribute(cursor));
+ */
+export function rawAttribute(cursor: AttributeCursor): RawAttribute {
+  return { type: cursor.type, data: cursor.data.slice(cursor.offset, cursor.offset + cursor.length) };
+}
