@@ -1,0 +1,74 @@
+/**
+ * `nlrx link show [dev NAME] [up] [type KIND] [master NAME]`: one links dump
+ * for names, and — when the filter has parts the kernel applies — the
+ * kernel-filtered dump beside it, joined with forkJoin.
+ */
+import { forkJoin, lastValueFrom, of, toArray, type Observable } from 'rxjs';
+import { links, type Link, type LinkFilter } from '../../route/link.js';
+import { UsageError, printJson, type CliContext } from '../cli-context.js';
+import { linkJson, linkText, type LinkView } from '../link-format.js';
+
+const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
+
+/** The links dump of the command's namespace, by index (for names and M-DOWN). */
+export function byIndexOf(all: readonly Link[]): Map<number, Link> {
+  return new Map(all.map((link) => [link.index, link]));
+}
+
+/**
+ * deviceIndex resolves `dev NAME` as ip does, or fails with `Device "NAME" does not exist.`
+ *
+ * @example
+ * const ifindex = deviceIndex(all, 'va');
+ */
+export function deviceIndex(all: readonly Link[], name: string): number {
+  const link = all.find((l) => l.ifname === name);
+  if (!link) throw new UsageError(`Device "${name}" does not exist.`);
+  return link.index;
+}
+
+/**
+ * run prints the links of `ctx.netns` as `ip link show` does.
+ *
+ * @example
+ * await run({ json: true, pretty: false, details: false, stats: false, write: console.log }, 'show', ['up']);
+ */
+export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
+  if (verb === 'help') {
+    ctx.write(`${USAGE}\n`);
+    return;
+  }
+  let dev: string | undefined;
+  let master: string | undefined;
+  const kernel: LinkFilter = {};
+  let up = false;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i];
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`Command line is not complete. Try option "help"`);
+      return next;
+    };
+    if (word === 'dev') dev = value();
+    else if (word === 'up') up = true;
+    else if (word === 'type') kernel.kind = value();
+    else if (word === 'master') master = value();
+    else if (word === 'help') {
+      ctx.write(`${USAGE}\n`);
+      return;
+    } else if (dev === undefined && !word.startsWith('-')) dev = word;
+    else throw new UsageError(`Command "${word}" is unknown, try "nlrx link help".`);
+  }
+  const options = { netns: ctx.netns };
+  const all = await lastValueFrom(links({}, options).pipe(toArray()));
+  const filter: LinkFilter = { ...kernel, up: up || undefined };
+  if (dev !== undefined) filter.ifindex = deviceIndex(all, dev);
+  if (master !== undefined) filter.master = deviceIndex(all, master);
+  const selected$: Observable<Link[]> = filter.kind !== undefined || filter.master !== undefined
+    ? links(filter, options).pipe(toArray())
+    : of(all.filter((l) => (filter.ifindex === undefined || l.index === filter.ifindex) && (!up || (l.flags & 1) !== 0)));
+  const [selected] = await lastValueFrom(forkJoin([selected$]));
+  const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
+  if (ctx.json) printJson(ctx, selected.map((link) => linkJson(link, view)));
+  else ctx.write(selected.map((link) => linkText(link, view)).join(''));
+}

@@ -1,0 +1,90 @@
+/**
+ * Neighbours as `ip neigh show` prints them: the `ip -j` objects and the
+ * readable lines, from typed Neighbours.
+ */
+import type { Neighbour } from '../route/neighbour.js';
+import type { JsonObject } from './link-format.js';
+import { NUD_NAMES, protocolName } from './names.js';
+
+const NTF_PROXY = 0x08;
+const NTF_EXT_LEARNED = 0x10;
+const NTF_OFFLOADED = 0x20;
+const NTF_ROUTER = 0x80;
+/** USER_HZ: nda_cacheinfo counts clock ticks. */
+const HZ = 100;
+
+/**
+ * NeighbourView is what printing a neighbour needs besides the neighbour.
+ *
+ * @example
+ * const view: NeighbourView = { devName: (i) => names.get(i) ?? `if${i}`, showDev: true, stats: false };
+ */
+export interface NeighbourView {
+  devName(ifindex: number): string;
+  /** False when the output is for one device (`dev NAME`): ip then leaves `dev` out. */
+  showDev: boolean;
+  stats: boolean;
+}
+
+function flagKeys(n: Neighbour): string[] {
+  const keys: string[] = [];
+  if (n.flags & NTF_ROUTER) keys.push('router');
+  if (n.flags & NTF_PROXY) keys.push('proxy');
+  if (n.flags & NTF_EXT_LEARNED) keys.push('extern_learn');
+  if (n.flags & NTF_OFFLOADED) keys.push('offload');
+  return keys;
+}
+
+function stateNames(state: number): string[] {
+  return NUD_NAMES.filter(([bit]) => state & bit).map(([, name]) => name);
+}
+
+/**
+ * neighbourJson is the object `ip -j neigh show` prints for one entry.
+ *
+ * @example
+ * printJson(ctx, list.map((n) => neighbourJson(n, view)));
+ */
+export function neighbourJson(n: Neighbour, view: NeighbourView): JsonObject {
+  const out: JsonObject = {};
+  if (n.dst !== undefined) out.dst = n.dst;
+  if (view.showDev && n.ifindex) out.dev = view.devName(n.ifindex);
+  if (n.lladdr !== undefined) out.lladdr = n.lladdr;
+  for (const key of flagKeys(n)) out[key] = null;
+  if (view.stats) {
+    if (n.cacheinfo) {
+      if (n.cacheinfo.refcnt) out.refcnt = n.cacheinfo.refcnt;
+      out.used = Math.floor(n.cacheinfo.used / HZ);
+      out.confirmed = Math.floor(n.cacheinfo.confirmed / HZ);
+      out.updated = Math.floor(n.cacheinfo.updated / HZ);
+    }
+    if (n.probes !== undefined) out.probes = n.probes;
+  }
+  if (n.state) out.state = stateNames(n.state);
+  if (n.protocol) out.protocol = protocolName(n.protocol);
+  return out;
+}
+
+/**
+ * neighbourText is the readable line of one entry, as `ip neigh show` prints it.
+ *
+ * @example
+ * ctx.write(neighbourText(n, view));
+ */
+export function neighbourText(n: Neighbour, view: NeighbourView): string {
+  let line = '';
+  if (n.dst !== undefined) line += `${n.dst} `;
+  if (view.showDev && n.ifindex) line += `dev ${view.devName(n.ifindex)} `;
+  if (n.lladdr !== undefined) line += `lladdr ${n.lladdr} `;
+  for (const key of flagKeys(n)) line += `${key} `;
+  if (view.stats) {
+    if (n.cacheinfo) {
+      if (n.cacheinfo.refcnt) line += ` ref ${n.cacheinfo.refcnt}`;
+      line += ` used ${Math.floor(n.cacheinfo.used / HZ)}/${Math.floor(n.cacheinfo.confirmed / HZ)}/${Math.floor(n.cacheinfo.updated / HZ)}`;
+    }
+    if (n.probes !== undefined) line += ` probes ${n.probes} `;
+  }
+  for (const name of stateNames(n.state)) line += `${name} `;
+  if (n.protocol) line += ` proto ${protocolName(n.protocol)} `;
+  return `${line}\n`;
+}
