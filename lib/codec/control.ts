@@ -77,7 +77,7 @@ export function parseError(msg: NetlinkMessage): AckDetails {
     throw new NetlinkDecodeError(`NLMSG_ERROR with a positive error ${error}`, payload, ['NLMSG_ERROR']);
   }
   const echoed = payload + ERRNO_SIZE;
-  const details: AckDetails = { errno: -error, requestType: msg.data.readUInt16LE(echoed + 4) };
+  const details: AckDetails = { errno: 0 - error, requestType: msg.data.readUInt16LE(echoed + 4) };
   if (msg.flags & NLM_F_ACK_TLVS) {
     // The kernel reserves NLMSG_ALIGN(sizeof(nlmsgerr) + echoed payload) before the TLVs.
     const echoedLength = msg.flags & NLM_F_CAPPED ? NLMSG_HDRLEN : msg.data.readUInt32LE(echoed);
@@ -107,7 +107,7 @@ export function parseDone(msg: NetlinkMessage): AckDetails {
   if (result > 0) {
     throw new NetlinkDecodeError(`NLMSG_DONE with a positive result ${result}`, payload, ['NLMSG_DONE']);
   }
-  const details: AckDetails = { errno: -result };
+  const details: AckDetails = { errno: 0 - result };
   if (msg.flags & NLM_F_ACK_TLVS) readAckAttributes(msg.data, payload + ERRNO_SIZE, end, details);
   return details;
 }
