@@ -1,0 +1,15 @@
+// Imports the package, then opens a socket: reports whether the import worked and
+// what the first use threw. Run with --require ./fake-platform.cjs to pose as
+// another platform or architecture.
+const netlink = await import('netlink-rx');
+try {
+  new netlink.NetlinkSocket(netlink.NETLINK_ROUTE).close();
+  console.log(JSON.stringify({ imported: true, opened: true }));
+} catch (error) {
+  console.log(JSON.stringify({
+    imported: true,
+    netlinkError: error instanceof netlink.NetlinkError,
+    code: error.code,
+    message: error.message,
+  }));
+}
