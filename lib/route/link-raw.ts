@@ -26,7 +26,7 @@ export interface RawAttribute {
  * while (cursor.next()) if (!known(cursor.type)) unknown.push(rawAttribute(cursor));
  */
 export function rawAttribute(cursor: AttributeCursor): RawAttribute {
-  return { type: cursor.type, data: Uint8Array.prototype.slice.call(cursor.bytes()) };
+  return { type: cursor.type, data: new Uint8Array(cursor.bytes()) };
 }
 
 /**
