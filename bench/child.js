@@ -1,0 +1,219 @@
+/**
+ * One benchmark case in a fresh process, so its peak RSS is its own:
+ *
+ *   node --expose-gc bench/child.js '<case as JSON>'
+ *
+ * It runs the case once to warm up, then `runs` timed runs (a full GC between
+ * runs, so each run starts from the same heap), and prints one JSON line:
+ * `{ ok: true, times, items, bytes?, reads?, recvCalls?, datagrams?, baseRssKB, maxRssKB }`,
+ * `{ ok: false, na: reason }` when the code under test does not exist (yet),
+ * or `{ ok: false, error }` when it failed.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+const spec = JSON.parse(process.argv[2]);
+
+/** NotAvailable: the case's code is not there; reported as "n/a", not as a failure. */
+class NotAvailable extends Error {}
+
+/** importOptional loads the first of `paths` that exists, or throws NotAvailable. */
+async function importOptional(...paths) {
+  for (const path of paths) {
+    try {
+      return await import(path);
+    } catch (error) {
+      if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    }
+  }
+  throw new NotAvailable(`not built: ${paths.join(' / ')}`);
+}
+
+/** The peak resident set of this process so far, in KiB (VmHWM, as the kernel counts it). */
+function peakRssKB() {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS;
+}
+
+// ---------------------------------------------------------------- raw limit
+
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const NLM_F_REQUEST = 0x1;
+const NLM_F_DUMP = 0x300; // NLM_F_ROOT | NLM_F_MATCH
+const AF_UNSPEC = 0;
+const AF_INET = 2;
+
+/**
+ * The dump requests of the raw cases, built by hand: struct nlmsghdr followed
+ * by the family header the kernel expects (rtmsg 12 bytes, ifinfomsg 16,
+ * ifaddrmsg 8, ndmsg 12), everything zero but the family.
+ */
+const RAW_REQUESTS = {
+  route: { type: 26 /* RTM_GETROUTE */, size: 12, family: AF_INET },
+  link: { type: 18 /* RTM_GETLINK */, size: 16, family: AF_UNSPEC },
+  address: { type: 22 /* RTM_GETADDR */, size: 8, family: AF_INET },
+  neighbour: { type: 30 /* RTM_GETNEIGH */, size: 12, family: AF_INET },
+};
+
+function rawRequest(kind, seq) {
+  const { type, size, family } = RAW_REQUESTS[kind];
+  const buf = Buffer.alloc(16 + size);
+  buf.writeUInt32LE(buf.length, 0); // nlmsg_len
+  buf.writeUInt16LE(type, 4); // nlmsg_type
+  buf.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6); // nlmsg_flags
+  buf.writeUInt32LE(seq, 8); // nlmsg_seq
+  buf[16] = family; // rtm_family / ifi_family / ifa_family / ndm_family
+  return buf;
+}
+
+/**
+ * ended tells whether a batch holds the end of the dump. Only the last
+ * datagram's headers are walked (the kernel may put NLMSG_DONE behind the last
+ * objects in the same datagram); nothing else of the batch is looked at.
+ */
+function ended(batch) {
+  const { data, ends } = batch;
+  let at = ends.length > 1 ? ends[ends.length - 2] : 0;
+  const end = ends[ends.length - 1];
+  while (at + 16 <= end) {
+    const type = data.readUInt16LE(at + 4);
+    if (type === NLMSG_DONE || type === NLMSG_ERROR) return true;
+    const len = data.readUInt32LE(at);
+    if (len < 16) return true;
+    at += (len + 3) & ~3;
+  }
+  return false;
+}
+
+async function rawCase({ netns, kind, readAhead }) {
+  const { NetlinkSocket } = await importOptional('../dist/index.js');
+  if (typeof NetlinkSocket !== 'function') throw new NotAvailable('NetlinkSocket is not exported by dist/index.js');
+  let seq = 1;
+  return async () => {
+    const socket = new NetlinkSocket(0, readAhead ? { netns, readAhead } : { netns });
+    try {
+      const before = socket.recvCalls;
+      const start = performance.now();
+      socket.send(rawRequest(kind, seq++));
+      let bytes = 0;
+      let reads = 0;
+      let datagrams = 0;
+      for (;;) {
+        const batch = await socket.read();
+        reads++;
+        datagrams += batch.ends.length;
+        bytes += batch.data.length;
+        if (batch.truncated) throw new Error('a datagram was truncated');
+        if (ended(batch)) break;
+      }
+      const ms = performance.now() - start;
+      return { ms, bytes, reads, datagrams, recvCalls: socket.recvCalls - before };
+    } finally {
+      socket.close();
+    }
+  };
+}
+
+// ---------------------------------------------------------------- library
+
+/** Where each dump lives: the public index first, then its own compiled file. */
+const LIBRARY = {
+  route: { name: 'routes', paths: ['../dist/index.js', '../dist/route/route.js'], filter: { family: 'inet', table: 'all' } },
+  link: { name: 'links', paths: ['../dist/index.js', '../dist/route/link.js'], filter: {} },
+  address: { name: 'addresses', paths: ['../dist/index.js', '../dist/route/address.js'], filter: { family: 'inet' } },
+  neighbour: { name: 'neighbors', paths: ['../dist/index.js', '../dist/route/neighbour.js'], filter: { family: 'inet' } },
+};
+
+async function findDump(kind) {
+  const { name, paths, filter } = LIBRARY[kind];
+  for (const path of paths) {
+    let module;
+    try {
+      module = await import(path);
+    } catch (error) {
+      if (error?.code === 'ERR_MODULE_NOT_FOUND') continue;
+      throw error;
+    }
+    if (typeof module[name] === 'function') return (options) => module[name](filter, options);
+  }
+  throw new NotAvailable(`${name}() is not built (looked in ${paths.join(', ')})`);
+}
+
+async function libraryCase({ netns, kind, mode }) {
+  const open = await findDump(kind);
+  const { lastValueFrom, toArray } = await import('rxjs');
+  if (mode === 'count') {
+    return () => new Promise((resolve, reject) => {
+      let items = 0;
+      const start = performance.now();
+      open({ netns }).subscribe({
+        next: () => void items++,
+        error: reject,
+        complete: () => resolve({ ms: performance.now() - start, items }),
+      });
+    });
+  }
+  return async () => {
+    const start = performance.now();
+    const all = await lastValueFrom(open({ netns }).pipe(toArray()));
+    return { ms: performance.now() - start, items: all.length };
+  };
+}
+
+// ---------------------------------------------------------------- ip -j + JSON.parse
+
+async function ipJsonCase({ args }) {
+  const run = promisify(execFile);
+  return async () => {
+    const start = performance.now();
+    // What a Node program does today: run ip, collect its output, parse it.
+    const { stdout } = await run('ip', args, { maxBuffer: 1 << 30 });
+    const parsed = JSON.parse(stdout);
+    return { ms: performance.now() - start, items: parsed.length, bytes: Buffer.byteLength(stdout) };
+  };
+}
+
+// ---------------------------------------------------------------- driver
+
+const CASES = { raw: rawCase, library: libraryCase, ipjson: ipJsonCase };
+
+async function main() {
+  const baseRssKB = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+  const once = await CASES[spec.case](spec);
+  await once(); // warm-up: JIT, socket pool, page cache of the ip binary
+  globalThis.gc?.();
+  const results = [];
+  for (let i = 0; i < spec.runs; i++) {
+    results.push(await once());
+    globalThis.gc?.();
+  }
+  const last = results[results.length - 1];
+  return {
+    ok: true,
+    times: results.map((r) => r.ms),
+    items: last.items,
+    bytes: last.bytes,
+    reads: last.reads,
+    datagrams: last.datagrams,
+    recvCalls: last.recvCalls,
+    baseRssKB,
+    maxRssKB: peakRssKB(),
+  };
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0); // pooled sockets must not keep the case alive
+  },
+  (error) => {
+    const out = error instanceof NotAvailable
+      ? { ok: false, na: error.message }
+      : { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}${error.code ? ` (${error.code})` : ''}` : String(error) };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    process.exit(0);
+  },
+);
