@@ -214,25 +214,30 @@ describe.skipIf(!isRoot)('the installed package against the kernel', () => {
     expect(report.portId).toBeGreaterThan(0);
   });
 
-  // Enable once lib/cli/commands/link.ts exists (the `link show` command is being written):
-  //   it('runs `npx nlrx -n <ns> link show`', linkShowListsTheNamespaceLinks);
-  it.todo('runs `npx nlrx -n <ns> link show` and lists the namespace links');
-
-  function linkShowListsTheNamespaceLinks(): void {
+  it('runs `npx nlrx -n <ns> link show` and lists the namespace links', () => {
     expect(files.has('dist/cli/commands/link.js')).toBe(true);
     const out = mustRun('npx', ['--no', '--', 'nlrx', '-n', ns.name, 'link', 'show'], consumer);
-    for (const name of ['lo', 'nlrx-pa', 'nlrx-pb']) expect(out).toContain(name);
-  }
-  void linkShowListsTheNamespaceLinks;
+    const links = ns.ipJson<{ ifindex: number; ifname: string }[]>('link', 'show');
+    expect(links).toHaveLength(3);
+    for (const link of links) expect(out).toMatch(new RegExp(`^${link.ifindex}: ${link.ifname}[@:]`, 'm'));
+  });
 });
 
 // Last: it leaves a build/ in the installed package, which the loader then prefers.
 describe('building the addon from source in the consumer (the fallback for other architectures)', () => {
-  it('builds with the command the loader names, and the loader then prefers that build', () => {
-    mustRun('sh', ['-c', 'npm run build:addon'], installed);
+  it('builds with the command the loader names, after which that build is loaded, on any architecture', () => {
+    const fakeArch = { FAKE_ARCH: 'riscv64' };
+    const before = JSON.parse(mustRun(process.execPath, ['--require', './fake-platform.cjs', 'first-use.mjs'], consumer, fakeArch)) as
+      { code: string; message: string };
+    expect(before.code).toBe('ENOENT');
+    const command = /`([^`]+)`/.exec(before.message)?.[1];
+    expect(command).toBe(`cd ${installed}/ && npm run build:addon`);
+    mustRun('sh', ['-c', command!], consumer);
+
     const built = join(installed, 'build/Release/netlink_rx.node');
     expect(existsSync(built)).toBe(true);
-    const report = JSON.parse(mustRun(process.execPath, ['open-socket.mjs'], consumer)) as { addon: string };
-    expect(report.addon).toBe(built);
+    expect(JSON.parse(mustRun(process.execPath, ['open-socket.mjs'], consumer))).toMatchObject({ addon: built });
+    expect(JSON.parse(mustRun(process.execPath, ['--require', './fake-platform.cjs', 'first-use.mjs'], consumer, fakeArch)))
+      .toEqual({ imported: true, opened: true });
   }, 240_000);
 });
