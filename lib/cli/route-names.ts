@@ -139,3 +139,30 @@ export function routeTypeId(text: string): number | undefined {
   if (index > 0) return index;
   return parseUnsigned(text, 255);
 }
+
+/** group: interface group names (for suppress_ifgroup). */
+export const interfaceGroups = database('group', { 0: 'default' }, 0x7fffffff, 0xffffffff);
+
+let protocols: Map<number, string> | undefined;
+
+/**
+ * ipProtocolName names an IP protocol number as inet_proto_n2a() does: its
+ * name in /etc/protocols, else `ipproto-N`.
+ *
+ * @example
+ * ipProtocolName(17); // 'udp'
+ */
+export function ipProtocolName(proto: number): string {
+  if (!protocols) {
+    protocols = new Map();
+    try {
+      for (const line of readFileSync('/etc/protocols', 'utf8').split('\n')) {
+        const match = /^\s*([^#\s]+)\s+(\d+)/.exec(line);
+        if (match && !protocols.has(Number(match[2]))) protocols.set(Number(match[2]), match[1]);
+      }
+    } catch {
+      // No /etc/protocols: numbers only.
+    }
+  }
+  return protocols.get(proto) ?? `ipproto-${proto}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `nlrx nexthop show [id N] [dev NAME] [groups] [fdb]`: `ip nexthop show`
+ * over `nexthops()`, same output, `-j` included.
+ */
+import { UsageError, type CliContext } from '../cli-context.js';
+import { linkNames } from '../link-names.js';
+import { nexthopJson, nexthopText } from '../nexthop-format.js';
+import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { parseUnsigned } from '../route-names.js';
+import { nexthops, type NexthopFilter } from '../../route/nexthop.js';
+
+const USAGE = `Usage: nlrx nexthop [ show ] [ id ID ] [ dev DEV ] [ groups ] [ fdb ]`;
+
+/**
+ * run executes `nlrx nexthop <verb> <args>`.
+ *
+ * @example
+ * await run(ctx, 'show', ['groups']);
+ */
+export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
+  if (verb === 'help') {
+    ctx.write(`${USAGE}\n`);
+    return;
+  }
+  const options = ctx.netns === undefined ? {} : { netns: ctx.netns };
+  const links = await linkNames(options);
+  const filter: NexthopFilter = {};
+  if (ctx.family) filter.family = ctx.family;
+  let id: number | undefined;
+  const value = (i: number): string => {
+    const next = args[i];
+    if (next === undefined) throw new UsageError('Command line is not complete. Try option "help"');
+    return next;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === 'id') {
+      const text = value(++i);
+      id = parseUnsigned(text);
+      if (id === undefined) throw new UsageError(`Error: argument "${text}" is wrong: invalid id value`);
+    } else if (arg.length > 0 && 'dev'.startsWith(arg)) {
+      const name = value(++i);
+      const ifindex = links.index(name);
+      if (ifindex === undefined) throw new UsageError(`Error: argument "${name}" is wrong: Device does not exist`);
+      filter.ifindex = ifindex;
+    } else if (arg.length > 0 && 'groups'.startsWith(arg)) filter.groups = true;
+    else if (arg.length > 0 && 'fdb'.startsWith(arg)) filter.fdb = true;
+    else if (arg === 'help') {
+      ctx.write(`${USAGE}\n`);
+      return;
+    } else throw new UsageError(`Error: argument "${arg}" is wrong: \n${USAGE}`);
+  }
+  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
+  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  let found = false;
+  await new Promise<void>((resolve, reject) => {
+    // `id N` is a lookup in ip (RTM_GETNEXTHOP of one id); the dump filtered here shows the same object.
+    nexthops(id === undefined ? filter : {}, options).subscribe({
+      next(nh) {
+        if (id !== undefined && nh.id !== id) return;
+        found = true;
+        if (json) json.push(nexthopJson(nh, links, ctx.details));
+        else text!.push(nexthopText(nh, links, ctx.details));
+      },
+      error: reject,
+      complete: resolve,
+    });
+  });
+  if (id !== undefined && !found) throw new UsageError('Error: Nexthop id does not exist.');
+  json?.end();
+  text?.end();
+}

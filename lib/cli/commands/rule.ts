@@ -1,0 +1,54 @@
+/**
+ * `nlrx rule show [table ID]`: `ip rule show` over `rules()` — IPv4 unless -6,
+ * same output, `-j` included.
+ */
+import { UsageError, type CliContext } from '../cli-context.js';
+import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { routeTables } from '../route-names.js';
+import { ruleJson, ruleText } from '../rule-format.js';
+import { rules, type RuleFilter } from '../../route/rule.js';
+
+const USAGE = 'Usage: nlrx rule [ show ] [ table TABLE_ID ]';
+
+/**
+ * run executes `nlrx rule <verb> <args>`.
+ *
+ * @example
+ * await run(ctx, 'show', []);
+ */
+export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
+  if (verb === 'help') {
+    ctx.write(`${USAGE}\n`);
+    return;
+  }
+  const filter: RuleFilter = { family: ctx.family ?? 'inet' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.length > 0 && ('lookup'.startsWith(arg) || 'table'.startsWith(arg))) {
+      const text = args[++i];
+      if (text === undefined) throw new UsageError('Command line is not complete. Try option "help"');
+      const id = routeTables().id(text);
+      if (id === undefined) throw new UsageError(`Error: argument "${text}" is wrong: table id value is invalid`);
+      filter.table = id;
+    } else if (arg === 'help') {
+      ctx.write(`${USAGE}\n`);
+      return;
+    } else {
+      throw new UsageError(`Error: "${arg}" is not a filter nlrx rule show knows.\n${USAGE}`);
+    }
+  }
+  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
+  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  await new Promise<void>((resolve, reject) => {
+    rules(filter, ctx.netns === undefined ? {} : { netns: ctx.netns }).subscribe({
+      next(rule) {
+        if (json) json.push(ruleJson(rule, ctx.details));
+        else text!.push(ruleText(rule, ctx.details));
+      },
+      error: reject,
+      complete: resolve,
+    });
+  });
+  json?.end();
+  text?.end();
+}

@@ -1,0 +1,67 @@
+/**
+ * `ip nexthop` output: a nexthop object as the JSON object of `ip -j nexthop
+ * show` (iproute2 6.1's print_nexthop) or as its text line.
+ */
+import type { Nexthop } from '../route/nexthop.js';
+import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop.js';
+import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../route/route-constants.js';
+import type { LinkNames } from './link-names.js';
+import { routeFlagNames } from './route-format.js';
+import { routeProtocols, routeScopes } from './route-names.js';
+
+/** The fields print_nexthop prints, in order: JSON key and value, and text. */
+type Field = readonly [key: string, json: unknown, text: string];
+
+/**
+ * nexthopFields lists what `ip nexthop show` prints for `nh`.
+ *
+ * @example
+ * nexthopFields(nh, links, false)[0]; // ['id', 1, 'id 1 ']
+ */
+export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean): Field[] {
+  const f: Field[] = [];
+  f.push(['id', nh.id ?? 0, `id ${nh.id ?? 0} `]);
+  if (nh.group) {
+    f.push(['group', nh.group.map((m) => (m.weight > 1 ? { id: m.id, weight: m.weight } : { id: m.id })),
+      `group ${nh.group.map((m) => (m.weight > 1 ? `${m.id},${m.weight}` : `${m.id}`)).join('/')} `]);
+  }
+  if (nh.groupType !== undefined && nh.groupType !== NEXTHOP_GRP_TYPE_MPATH) {
+    const type = nh.groupType === NEXTHOP_GRP_TYPE_RES ? 'resilient' : '<unknown type>';
+    f.push(['type', type, `type ${type} `]);
+  }
+  if (nh.gateway !== undefined) f.push(['gateway', nh.gateway, `via ${nh.gateway} `]);
+  if (nh.oif) f.push(['dev', links.name(nh.oif), `dev ${links.name(nh.oif)} `]);
+  if (nh.scope !== RT_SCOPE_UNIVERSE || details) {
+    const scope = routeScopes().name(nh.scope);
+    f.push(['scope', scope, `scope ${scope} `]);
+  }
+  if (nh.blackhole) f.push(['blackhole', null, 'blackhole ']);
+  if (nh.protocol !== RTPROT_UNSPEC || details) {
+    const proto = routeProtocols().name(nh.protocol);
+    f.push(['protocol', proto, `proto ${proto} `]);
+  }
+  const flags = routeFlagNames(nh.flags);
+  f.push(['flags', flags, flags.map((n) => `${n} `).join('')]);
+  if (nh.fdb) f.push(['fdb', null, 'fdb']);
+  return f;
+}
+
+/**
+ * nexthopJson is the JSON object `ip -j nexthop show` prints for `nh`.
+ *
+ * @example
+ * nexthopJson(nh, links, false); // '{"id":2,"blackhole":null,"flags":[]}'
+ */
+export function nexthopJson(nh: Nexthop, links: LinkNames, details: boolean): string {
+  return `{${nexthopFields(nh, links, details).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
+}
+
+/**
+ * nexthopText is the line `ip nexthop show` prints for `nh`.
+ *
+ * @example
+ * nexthopText(nh, links, false); // 'id 2 blackhole \n'
+ */
+export function nexthopText(nh: Nexthop, links: LinkNames, details: boolean): string {
+  return `${nexthopFields(nh, links, details).map(([, , text]) => text).join('')}\n`;
+}
