@@ -27,8 +27,11 @@ export interface ScriptedBatch {
   truncated?: boolean;
 }
 
-/** What the kernel answers to a request: the batches later reads return, in order. */
-export type Script = (request: SentRequest, kernel: FakeKernel) => Array<ScriptedBatch | Uint8Array[]>;
+/** One scripted read result: a batch, or an error the read rejects with. */
+export type ScriptedRead = ScriptedBatch | Uint8Array[] | Error;
+
+/** What the kernel answers to a request: the results of the later reads, in order. */
+export type Script = (request: SentRequest, kernel: FakeKernel) => ScriptedRead[];
 
 let lastPort = 1000;
 
@@ -36,6 +39,8 @@ let lastPort = 1000;
  * FakeKernel is one socket of the scripted kernel. It records what was sent,
  * counts reads and refuses a second pending read (EALREADY), as the native
  * socket does; a read with nothing scripted waits until `push()` or `close()`.
+ * Like netlink_dump_start(), it answers a request sent while replies of an
+ * earlier one are still unread with NLMSG_ERROR `EBUSY` (and counts it).
  *
  * @example
  * const kernel = new FakeKernel((req) => [[route(req.seq, kernel.portId, 0), done(req.seq, kernel.portId)]]);
@@ -48,7 +53,9 @@ export class FakeKernel implements Transport {
   /** Most reads pending at once (must stay 1). */
   maxPending = 0;
   closed = false;
-  readonly #queue: Batch[] = [];
+  /** Requests refused with EBUSY because the socket still had a dump queued. */
+  busyRefusals = 0;
+  readonly #queue: Array<Batch | Error> = [];
   #pending: { resolve(batch: Batch): void; reject(error: unknown): void } | undefined;
 
   constructor(readonly script: Script = () => []) {}
@@ -59,11 +66,21 @@ export class FakeKernel implements Transport {
     const header = readHeader(bytes, 0);
     const request = { bytes, type: header.type, flags: header.flags, seq: header.seq };
     this.sent.push(request);
+    if (this.#queue.length > 0) {
+      this.busyRefusals++;
+      this.push([nlmsgerr(request.seq, this.portId, constants.errno.EBUSY, bytes, { capped: true })]);
+      return;
+    }
     for (const batch of this.script(request, this)) this.push(batch);
   }
 
-  /** Queues a batch for a later read (replies that arrive on their own). */
-  push(batch: ScriptedBatch | Uint8Array[]): void {
+  /** Queues a read result (replies that arrive on their own, or a read error). */
+  push(batch: ScriptedRead): void {
+    if (batch instanceof Error) {
+      this.#queue.push(batch);
+      this.#deliver();
+      return;
+    }
     const { datagrams, truncated = false } = Array.isArray(batch) ? { datagrams: batch } : batch;
     const data = Buffer.concat(datagrams);
     const ends = new Uint32Array(datagrams.length);
@@ -95,6 +112,11 @@ export class FakeKernel implements Transport {
     pending?.reject(new NetlinkSyscallError('socket is closed', constants.errno.EBADF, 'recvmsg'));
   }
 
+  /** Whether a read is pending now. */
+  get pendingRead(): boolean {
+    return this.#pending !== undefined;
+  }
+
   /** Batches scripted and not read yet. */
   get queued(): number {
     return this.#queue.length;
@@ -109,7 +131,9 @@ export class FakeKernel implements Transport {
     if (!this.#pending || this.#queue.length === 0) return;
     const pending = this.#pending;
     this.#pending = undefined;
-    pending.resolve(this.#queue.shift()!);
+    const next = this.#queue.shift()!;
+    if (next instanceof Error) pending.reject(next);
+    else pending.resolve(next);
   }
 }
 
