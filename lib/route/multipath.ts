@@ -96,7 +96,7 @@ export function decodeMultipath(family: number, data: Buffer, start: number, end
             case RTA_NEWDST: hop.newdst = formatAddress(family, data, c.offset, c.length, CONTEXT); break;
             case RTA_FLOW: hop.flow = c.u32(); break;
             case RTA_ENCAP_TYPE: hop.encapType = c.u16(); break;
-            case RTA_ENCAP: hop.encap = c.data.slice(c.offset, c.offset + c.length); break;
+            case RTA_ENCAP: hop.encap = new Uint8Array(c.data.subarray(c.offset, c.offset + c.length)); break;
             default: (hop.unknown ??= []).push(rawAttribute(c));
           }
         }

@@ -216,7 +216,7 @@ export function decodeNexthop(msg: NetlinkMessage): Nexthop {
           case NHA_OIF: nh.oif = c.u32(); break;
           case NHA_GATEWAY: nh.gateway = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
           case NHA_ENCAP_TYPE: nh.encapType = c.u16(); break;
-          case NHA_ENCAP: nh.encap = d.slice(c.offset, c.offset + c.length); break;
+          case NHA_ENCAP: nh.encap = new Uint8Array(d.subarray(c.offset, c.offset + c.length)); break;
           case NHA_FDB: nh.fdb = true; break;
           case NHA_RES_GROUP: nh.resilient = decodeResilient(c, (nh.problems ??= [])); break;
           default: (nh.unknown ??= []).push(rawAttribute(c));

@@ -21,5 +21,5 @@ export interface RawAttribute {
  * default: (unknown ??= []).push(rawAttribute(cursor));
  */
 export function rawAttribute(cursor: AttributeCursor): RawAttribute {
-  return { type: cursor.type, data: cursor.data.slice(cursor.offset, cursor.offset + cursor.length) };
+  return { type: cursor.type, data: new Uint8Array(cursor.data.subarray(cursor.offset, cursor.offset + cursor.length)) };
 }

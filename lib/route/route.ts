@@ -247,7 +247,7 @@ export function decodeRoute(msg: NetlinkMessage): Route {
           case RTA_NEWDST: route.newdst = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
           case RTA_PREF: route.pref = c.u8(); break;
           case RTA_ENCAP_TYPE: route.encapType = c.u16(); break;
-          case RTA_ENCAP: route.encap = d.slice(c.offset, c.offset + c.length); break;
+          case RTA_ENCAP: route.encap = new Uint8Array(d.subarray(c.offset, c.offset + c.length)); break;
           case RTA_EXPIRES: route.expires = c.length === 8 ? c.u64n() : c.u32(); break;
           case RTA_UID: route.uid = c.u32(); break;
           case RTA_TTL_PROPAGATE: route.ttlPropagate = c.u8(); break;
