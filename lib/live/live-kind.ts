@@ -1,0 +1,171 @@
+/**
+ * What the live-table engine needs to know about each kind of rtnetlink
+ * object: its notification groups and message types, how to decode, filter,
+ * dump and identify it, which fields age on their own, and which other
+ * notifications mean the kernel may have removed some silently.
+ */
+import type { Observable } from 'rxjs';
+import { NLM_F_APPEND, NLM_F_REPLACE, type NetlinkMessage } from '../codec/header.js';
+import type { DumpOptions } from '../rx/dump-options.js';
+import { addresses, decodeAddress, matchAddress, type Address, type AddressFilter } from '../route/address.js';
+import {
+  AF_INET, AF_INET6, RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK,
+  RTM_NEWNEIGH, RTM_NEWROUTE, RTM_NEWRULE, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
+  RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE, RTNLGRP_LINK, RTNLGRP_NEIGH,
+} from '../route/constants.js';
+import { decodeLink, links, matchLink, type Link, type LinkFilter } from '../route/link.js';
+import { decodeNeighbour, matchNeighbour, neighbors, type Neighbour, type NeighbourFilter } from '../route/neighbour.js';
+import { RTM_F_CLONED } from '../route/route-constants.js';
+import { decodeRoute, matchRoute, routes, type Route, type RouteFilter } from '../route/route.js';
+import { decodeRule, matchRule, rules, type Rule, type RuleFilter } from '../route/rule.js';
+import { addressKey, linkKey, neighbourKey, routeKey, ruleKey } from './identity.js';
+
+/**
+ * LiveKinds maps each kind a live table can watch to its object and filter types.
+ *
+ * @example
+ * type R = LiveKinds['routes']['object']; // Route
+ */
+export interface LiveKinds {
+  links: { object: Link; filter: LinkFilter };
+  addresses: { object: Address; filter: AddressFilter };
+  routes: { object: Route; filter: RouteFilter };
+  neighbors: { object: Neighbour; filter: NeighbourFilter };
+  rules: { object: Rule; filter: RuleFilter };
+}
+
+/**
+ * LiveKind names a kind of object: `'links' | 'addresses' | 'routes' | …`.
+ *
+ * @example
+ * const kind: LiveKind = 'routes';
+ */
+export type LiveKind = keyof LiveKinds;
+
+/** LiveObject is the object type of kind K. @example let r: LiveObject<'routes'>; */
+export type LiveObject<K extends LiveKind> = LiveKinds[K]['object'];
+/** LiveFilter is the filter type of kind K. @example const f: LiveFilter<'routes'> = { table: 'main' }; */
+export type LiveFilter<K extends LiveKind> = LiveKinds[K]['filter'];
+
+/**
+ * FlushTrigger names a change after which the kernel removes or alters
+ * objects of another kind without one notification per object: a link going
+ * down or away (its IPv4 routes, neighbours, nexthops), an address removed
+ * (the routes of its subnet and those using it as source), a nexthop removed
+ * or replaced (the routes using it).
+ *
+ * @example
+ * const t: FlushTrigger = 'link-down';
+ */
+export type FlushTrigger = 'link-down' | 'link-del' | 'address-del' | 'nexthop';
+
+/**
+ * LiveKindSpec describes one kind to the live-table engine.
+ *
+ * @example
+ * const spec = liveKinds.routes; spec.key(route);
+ */
+export interface LiveKindSpec<T, F> {
+  readonly kind: LiveKind;
+  /** The notification message types: object created or changed, object removed. */
+  readonly newType: number;
+  readonly delType: number;
+  /** The multicast groups carrying this kind's notifications for `filter`. */
+  groups(filter: F): number[];
+  decode(msg: NetlinkMessage): T;
+  /** Whether an object belongs in a table watched with `filter`. */
+  accept(object: T, filter: F): boolean;
+  dump(filter: F, options: DumpOptions): Observable<T>;
+  /** The object's identity (see identity.ts). */
+  key(object: T): string;
+  /** Top-level fields that change without notification (counters, ageing), ignored when comparing. */
+  readonly volatile: ReadonlySet<string>;
+  /** Changes of other kinds after which this kind's table must be re-read. */
+  readonly flushTriggers: readonly FlushTrigger[];
+  /**
+   * Whether a notification may have changed rows other than the one it names
+   * (a replace that took the place of a route of another identity, a removal
+   * of a row the table does not know): the table is then re-read.
+   */
+  ambiguous?(object: T, flags: number, del: boolean, known: boolean): boolean;
+}
+
+const inetGroups = (family: string | undefined, v4: number, v6: number): number[] =>
+  family === 'inet' ? [v4] : family === 'inet6' ? [v6] : [v4, v6];
+const inet = (family: number): boolean => family === AF_INET || family === AF_INET6;
+
+/**
+ * liveKinds: the engine's description of every watchable kind. Routes and
+ * rules are IPv4 and IPv6 only (the groups watched carry nothing else); route
+ * cache exceptions (RTM_F_CLONED) are not table rows.
+ *
+ * @example
+ * liveKinds.links.groups({}); // [RTNLGRP_LINK]
+ */
+export const liveKinds: { readonly [K in LiveKind]: LiveKindSpec<LiveObject<K>, LiveFilter<K>> } = {
+  links: {
+    kind: 'links', newType: RTM_NEWLINK, delType: RTM_DELLINK,
+    groups: () => [RTNLGRP_LINK],
+    decode: decodeLink,
+    accept: (link, filter) => matchLink(link, filter),
+    dump: links,
+    key: linkKey,
+    volatile: new Set(['stats64']),
+    flushTriggers: [],
+  },
+  addresses: {
+    kind: 'addresses', newType: RTM_NEWADDR, delType: RTM_DELADDR,
+    groups: (filter) => inetGroups(filter.family, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR),
+    decode: decodeAddress,
+    accept: (addr, filter) => inet(addr.family) && matchAddress(addr, filter),
+    dump: addresses,
+    key: addressKey,
+    volatile: new Set(['cacheinfo']),
+    flushTriggers: ['link-del'],
+  },
+  routes: {
+    kind: 'routes', newType: RTM_NEWROUTE, delType: RTM_DELROUTE,
+    groups: (filter) => inetGroups(filter.family, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE),
+    decode: decodeRoute,
+    accept: (route, filter) => inet(route.family) && (route.flags & RTM_F_CLONED) === 0 && matchRoute(route, filter),
+    dump: routes,
+    key: routeKey,
+    volatile: new Set(['cacheinfo', 'expires']),
+    flushTriggers: ['link-down', 'link-del', 'address-del', 'nexthop'],
+    // IPv6 single-path routes are identified per device: a replace or append may
+    // have turned another row into this one; a sibling's removal names a
+    // single path of a multipath row.
+    ambiguous: (route, flags, del, known) =>
+      del ? !known : route.family === AF_INET6 && (flags & (NLM_F_REPLACE | NLM_F_APPEND)) !== 0,
+  },
+  neighbors: {
+    kind: 'neighbors', newType: RTM_NEWNEIGH, delType: RTM_DELNEIGH,
+    groups: () => [RTNLGRP_NEIGH],
+    decode: decodeNeighbour,
+    accept: (n, filter) => matchNeighbour(n, filter),
+    dump: neighbors,
+    key: neighbourKey,
+    volatile: new Set(['cacheinfo', 'probes']),
+    flushTriggers: ['link-down', 'link-del'],
+  },
+  rules: {
+    kind: 'rules', newType: RTM_NEWRULE, delType: RTM_DELRULE,
+    groups: (filter) => inetGroups(filter.family, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE),
+    decode: decodeRule,
+    accept: (rule, filter) => inet(rule.family) && matchRule(rule, filter),
+    dump: rules,
+    key: ruleKey,
+    volatile: new Set(),
+    flushTriggers: [],
+  },
+};
+
+/**
+ * isLiveKind tells a kind name from any other string (CLI input, JSON).
+ *
+ * @example
+ * isLiveKind('routes'); // true
+ */
+export function isLiveKind(name: string): name is LiveKind {
+  return Object.prototype.hasOwnProperty.call(liveKinds, name);
+}
