@@ -1,1 +1,13 @@
-export {};
+export * from './constants.js';
+export * from './rtnetlink.js';
+export * from './link.js';
+export * from './link-info.js';
+export * from './address.js';
+export * from './route.js';
+export * from './route-constants.js';
+export * from './route-metrics.js';
+export * from './multipath.js';
+export * from './neighbour.js';
+export * from './rule.js';
+export * from './nexthop.js';
+export * from './raw-attribute.js';
