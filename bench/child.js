@@ -5,7 +5,7 @@
  *
  * It runs the case once to warm up, then `runs` timed runs (a full GC between
  * runs, so each run starts from the same heap), and prints one JSON line:
- * `{ ok: true, times, items, bytes?, reads?, recvCalls?, datagrams?, baseRssKB, maxRssKB }`,
+ * `{ ok: true, times, cpu, items, bytes?, reads?, recvCalls?, datagrams?, baseRssKB, maxRssKB }`,
  * `{ ok: false, na: reason }` when the code under test does not exist (yet),
  * or `{ ok: false, error }` when it failed.
  */
@@ -29,6 +29,19 @@ async function importOptional(...paths) {
     }
   }
   throw new NotAvailable(`not built: ${paths.join(' / ')}`);
+}
+
+/**
+ * CPU time of this process (all its threads) plus that of its children that
+ * have been waited for (the `ip` of the ip -j case), in ms. Children's time
+ * comes from /proc/self/stat (cutime, cstime) in clock ticks of 10 ms.
+ */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const childTicks = Number(fields[13]) + Number(fields[14]); // fields 16 and 17 of proc(5)
+  return (user + system) / 1000 + childTicks * 10;
 }
 
 /** The peak resident set of this process so far, in KiB (VmHWM, as the kernel counts it). */
@@ -187,13 +200,17 @@ async function main() {
   globalThis.gc?.();
   const results = [];
   for (let i = 0; i < spec.runs; i++) {
-    results.push(await once());
+    const cpu = cpuMs();
+    const result = await once();
+    result.cpuMs = cpuMs() - cpu;
+    results.push(result);
     globalThis.gc?.();
   }
   const last = results[results.length - 1];
   return {
     ok: true,
     times: results.map((r) => r.ms),
+    cpu: results.map((r) => r.cpuMs),
     items: last.items,
     bytes: last.bytes,
     reads: last.reads,

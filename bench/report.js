@@ -14,6 +14,13 @@ function ms(value) {
   return `${num(value, 2)} ms`;
 }
 
+/** CPU time; /usr/bin/time counts in 10 ms ticks, so a process below one tick shows as such. */
+function cpu(row) {
+  if (row.cpuMs === undefined || Number.isNaN(row.cpuMs)) return '';
+  if (row.cpuMs < 10 && (row.role === 'ip-cli' || row.role === 'nlrx-cli')) return '<10 ms';
+  return ms(row.cpuMs);
+}
+
 const ratio = (value) => (value === undefined ? '' : `${value.toFixed(2)}×`);
 
 function notes(row) {
@@ -36,6 +43,7 @@ function line(row) {
   return [
     label,
     ms(row.medianMs).padStart(10),
+    cpu(row).padStart(10),
     ratio(row.ratioRaw).padStart(8),
     ratio(row.ratioIp).padStart(8),
     (row.peakRssMB === undefined || Number.isNaN(row.peakRssMB) ? '' : `${num(row.peakRssMB)} MB`).padStart(10),
@@ -70,11 +78,12 @@ export function formatReport(results) {
   LABEL = Math.max(42, ...results.groups.flatMap((g) => [title(g).length + 1, ...g.rows.map((r) => r.label.length + 3)]));
   const out = [
     `netlink-rx bench: ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.iproute2}`,
-    `median of ${results.options.runs} runs after a warm-up; × raw = / the faster raw reader; × ip -j = / the ip -j process`,
+    `median of ${results.options.runs} runs after a warm-up (wall time; cpu = user+sys of the process and its children);`,
+    `× raw = / the faster raw reader; × ip -j = / the ip -j process; load average ${results.loadAverage.before.map((l) => l.toFixed(1)).join(' ')} before, ${results.loadAverage.after.map((l) => l.toFixed(1)).join(' ')} after`,
   ];
   for (const group of results.groups) {
     out.push('');
-    out.push(`${title(group).padEnd(LABEL)} ${'median'.padStart(10)} ${'× raw'.padStart(8)} ${'× ip -j'.padStart(8)} ${'peak RSS'.padStart(10)}   notes`);
+    out.push(`${title(group).padEnd(LABEL)} ${'median'.padStart(10)} ${'cpu'.padStart(10)} ${'× raw'.padStart(8)} ${'× ip -j'.padStart(8)} ${'peak RSS'.padStart(10)}   notes`);
     for (const row of group.rows) out.push(line(row));
   }
   const targets = formatTargets(results.targets);

@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,7 @@ function row(label, result, extra = {}) {
     items: result.items,
     medianMs: median(result.times),
     times: result.times,
+    cpuMs: median(result.cpu),
     peakRssMB: result.maxRssKB / 1024,
     baseRssMB: result.baseRssKB / 1024,
     bytes: result.bytes,
@@ -98,13 +99,14 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
  * Runs a whole process with stdout to /dev/null and returns its wall time in
- * ms and (through /usr/bin/time) its peak RSS in KiB. The same wrapper runs
+ * ms and (through /usr/bin/time) its peak RSS in KiB and CPU time in ms. The same wrapper runs
  * every command, so its small cost is the same on both sides of a ratio.
  */
 async function timeProcess(command, args, devnull, rssFile) {
-  const out = await runOk(TIME ?? command, TIME ? ['-f', '%M', '-o', rssFile, command, ...args] : args, { stdout: devnull });
-  const rssKB = TIME ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : NaN;
-  return { ms: out.ms, rssKB };
+  const out = await runOk(TIME ?? command, TIME ? ['-f', '%M %U %S', '-o', rssFile, command, ...args] : args, { stdout: devnull });
+  if (!TIME) return { ms: out.ms, rssKB: NaN, cpuMs: NaN };
+  const [rssKB, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms: out.ms, rssKB, cpuMs: (user + system) * 1000 };
 }
 
 /**
@@ -116,8 +118,8 @@ async function cliCase(netns, args, runs, scratch) {
   const cli = join(root, 'dist', 'cli', 'main.js');
   const object = { route: 'route', link: 'link', addr: 'address', neigh: 'neighbor' }[args.find((a) => !a.startsWith('-'))];
   const tools = {
-    ip: { command: 'ip', args: ['-n', netns, ...args], times: [], rss: [] },
-    nlrx: { command: process.execPath, args: [cli, '-n', netns, ...args], times: [], rss: [] },
+    ip: { command: 'ip', args: ['-n', netns, ...args], times: [], rss: [], cpu: [] },
+    nlrx: { command: process.execPath, args: [cli, '-n', netns, ...args], times: [], rss: [], cpu: [] },
   };
   let nlrxMissing;
   if (!existsSync(cli)) nlrxMissing = 'not built: dist/cli/main.js';
@@ -138,9 +140,10 @@ async function cliCase(netns, args, runs, scratch) {
     for (let i = 0; i < runs; i++) {
       for (const name of i % 2 ? [...order].reverse() : [...order]) {
         try {
-          const { ms, rssKB } = await timeProcess(tools[name].command, tools[name].args, devnull, rssFile);
+          const { ms, rssKB, cpuMs } = await timeProcess(tools[name].command, tools[name].args, devnull, rssFile);
           tools[name].times.push(ms);
           tools[name].rss.push(rssKB);
+          tools[name].cpu.push(cpuMs);
         } catch (error) {
           failures[name] = error.message;
           order.splice(order.indexOf(name), 1);
@@ -154,14 +157,14 @@ async function cliCase(netns, args, runs, scratch) {
     if (name === 'nlrx' && nlrxMissing) return { ok: false, na: nlrxMissing };
     if (failures[name]) return { ok: false, error: failures[name] };
     const t = tools[name];
-    return { ok: true, medianMs: median(t.times), times: t.times, peakRssMB: Math.max(...t.rss) / 1024, bytes: t.bytes };
+    return { ok: true, medianMs: median(t.times), times: t.times, cpuMs: median(t.cpu), peakRssMB: Math.max(...t.rss) / 1024, bytes: t.bytes };
   };
   return { ip: result('ip'), nlrx: result('nlrx') };
 }
 
 function cliRow(label, result, role) {
   if (!result.ok) return { label, role, na: result.na, error: result.error };
-  return { label, role, medianMs: result.medianMs, times: result.times, peakRssMB: result.peakRssMB, outputBytes: result.bytes };
+  return { label, role, medianMs: result.medianMs, times: result.times, cpuMs: result.cpuMs, peakRssMB: result.peakRssMB, outputBytes: result.bytes };
 }
 
 // ---------------------------------------------------------------- one group
@@ -236,7 +239,7 @@ function targets(groups) {
 // ---------------------------------------------------------------- main
 
 function machine() {
-  const ipVersion = spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout?.trim();
+  const ipVersion = spawnSync('ip', ['-V'], { encoding: 'utf8' }).stdout?.trim().replace(/^ip utility, /, '');
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
@@ -262,6 +265,7 @@ async function main() {
   ensureBuilt(log);
 
   const started = performance.now();
+  const loadBefore = loadavg();
   const scratch = mkdtempSync(join(tmpdir(), 'nlrx-bench-'));
   const fixtures = [];
   const groups = [];
@@ -303,6 +307,8 @@ async function main() {
     machine: machine(),
     options,
     totalSeconds: (performance.now() - started) / 1000,
+    // Other work on the machine shows in wall times, not in CPU times: keep the load with the figures.
+    loadAverage: { before: loadBefore, after: loadavg() },
     fixtures,
     groups,
     targets: targets(groups),
