@@ -8,6 +8,7 @@ import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
+import { familyName, familyNumber, type InetFamily } from './address.js';
 import { llAddrText } from './address-text.js';
 import { RTM_GETLINK, RTM_NEWLINK } from './constants.js';
 import { decodeInet6AddrGenMode, decodeLinkInfo, decodeStats64, type LinkInfo, type LinkStats64 } from './link-info.js';
@@ -180,6 +181,12 @@ export interface Link {
  * links({ kind: 'veth', up: true });
  */
 export interface LinkFilter {
+  /**
+   * ifi_family of the request: 'inet6' asks IPv6's own link dump (the
+   * kernel then sends IPv6-specific link attributes: no qdisc, no group),
+   * as `ip -6 address` does.
+   */
+  family?: InetFamily;
   ifindex?: number;
   ifname?: string;
   up?: boolean;
@@ -198,7 +205,7 @@ export interface LinkFilter {
  */
 export function linkRequest(filter: LinkFilter = {}): DumpRequest {
   const w = new MessageWriter(64);
-  w.struct(IFINFOMSG_SIZE);
+  w.struct(IFINFOMSG_SIZE)[0] = familyNumber(filter.family);
   if (filter.extMask !== undefined) w.u32(IFLA_EXT_MASK, filter.extMask);
   if (filter.master !== undefined) w.u32(IFLA_MASTER, filter.master);
   if (filter.kind !== undefined) w.beginNested(IFLA_LINKINFO).string(1, filter.kind).endNested();
@@ -208,7 +215,7 @@ export function linkRequest(filter: LinkFilter = {}): DumpRequest {
 
 /**
  * decodeLinkRequest reads back the kernel-side part of a link dump request
- * (the inverse of `linkRequest` for `extMask`, `master` and `kind`).
+ * (the inverse of `linkRequest` for `family`, `extMask`, `master` and `kind`).
  *
  * @example
  * decodeLinkRequest(linkRequest({ master: 4 }).payload); // { master: 4 }
@@ -216,6 +223,8 @@ export function linkRequest(filter: LinkFilter = {}): DumpRequest {
 export function decodeLinkRequest(payload: Uint8Array): LinkFilter {
   const data = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const result: LinkFilter = {};
+  const family = familyName(data[0]);
+  if (family) result.family = family;
   const cursor = new AttributeCursor(data, IFINFOMSG_SIZE, data.length, ['RTM_GETLINK']);
   while (cursor.next()) {
     if (cursor.type === IFLA_EXT_MASK) result.extMask = cursor.u32();

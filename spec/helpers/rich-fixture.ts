@@ -5,6 +5,8 @@
  * broadcast, metric, nodad, noprefixroute) and neighbours in several stable
  * states of both families. IPv6 DAD is off, so nothing stays tentative.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createNetns, type Netns } from './netns.js';
 
 export interface RichFixture {
@@ -69,4 +71,45 @@ export function buildRichFixture(tag = 'rich'): RichFixture {
       peer.remove();
     },
   };
+}
+
+/** What a `node dist/cli/main.js …` run printed and returned. */
+export interface CliRun {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+/**
+ * runNlrx runs the built CLI (`npm run build:ts` first) with `args`.
+ *
+ * @example
+ * runNlrx(['-n', ns.name, '-j', 'link', 'show']).stdout;
+ */
+export function runNlrx(args: readonly string[]): CliRun {
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)), ...args], {
+    encoding: 'utf8',
+  });
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+/**
+ * sameAsIp runs `nlrx -n NS ARGS` and `ip -n NS ARGS` until both print the
+ * same (counters and IPv6 multicast entries move while links settle), at
+ * most `attempts` times, and returns the last pair for the caller to assert.
+ *
+ * @example
+ * const { nlrx, ip } = sameAsIp(ns, ['-j', 'link', 'show']);
+ * expect(JSON.parse(nlrx)).toEqual(JSON.parse(ip));
+ */
+export function sameAsIp(ns: Netns, args: readonly string[], attempts = 10): { nlrx: string; ip: string } {
+  let nlrx = '';
+  let ip = '';
+  for (let i = 0; i < attempts; i++) {
+    nlrx = runNlrx(['-n', ns.name, ...args]).stdout;
+    ip = spawnSync('ip', ['-n', ns.name, ...args], { encoding: 'utf8' }).stdout;
+    if (nlrx === ip) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  }
+  return { nlrx, ip };
 }

@@ -157,6 +157,7 @@ describe('linkRequest', () => {
 
   it('round-trips its kernel-side fields (decode ∘ encode = identity)', () => {
     const filter = fc.record({
+      family: fc.constantFrom('inet' as const, 'inet6' as const),
       extMask: fc.nat({ max: 0xffffffff }),
       master: fc.nat({ max: 0x7fffffff }),
       kind: fc.stringMatching(/^[a-z0-9_]{1,15}$/),

@@ -4,7 +4,7 @@
  * kernel-filtered addresses dump; each link is printed with its addresses
  * nested, as `ip address show` does.
  */
-import { concatMap, forkJoin, lastValueFrom, of, toArray } from 'rxjs';
+import { concatMap, forkJoin, lastValueFrom, map, of, toArray } from 'rxjs';
 import { addresses, type Address } from '../../route/address.js';
 import { links, type Link } from '../../route/link.js';
 import { UsageError, printJson, type CliContext } from '../cli-context.js';
@@ -52,8 +52,18 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   const options = { netns: ctx.netns };
   let ifindex: number | undefined;
-  const [all, addrs] = await lastValueFrom(links({}, options).pipe(
-    toArray(),
+  // ip -6 reads the links from IPv6's own link dump, whose attributes differ;
+  // it lacks IFLA_TXQLEN, which ip then asks with an ioctl: the ordinary
+  // links dump, joined beside it, stands in for that ioctl.
+  // (With `dev`, ip gets the one link with an ordinary RTM_GETLINK instead.)
+  const links$ = ctx.family === 'inet6' && dev === undefined
+    ? forkJoin([links({ family: 'inet6' }, options).pipe(toArray()), links({}, options).pipe(toArray())]).pipe(
+      map(([inet6, plain]) => {
+        const txqlen = new Map(plain.map((l) => [l.index, l.txqlen]));
+        return inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.index) } : l));
+      }))
+    : links({}, options).pipe(toArray());
+  const [all, addrs] = await lastValueFrom(links$.pipe(
     concatMap((list: Link[]) => {
       if (dev !== undefined) ifindex = deviceIndex(list, dev);
       return forkJoin([of(list), addresses({ family: ctx.family, ifindex }, options).pipe(toArray())]);
@@ -62,15 +72,16 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const groups = byInterface(addrs);
   const view: LinkView = { byIndex: byIndexOf(all), doLink: false, family: ctx.family, details: ctx.details, stats: ctx.stats };
   const shown = all.filter((link) => (ifindex === undefined || link.index === ifindex) &&
-    (!up || (link.flags & 1) !== 0) &&
     // With -4 / -6, ip leaves out links that have no address of the family.
     (ctx.family === undefined || groups.has(link.index)));
+  const isUp = (link: Link) => !up || (link.flags & 1) !== 0;
   if (ctx.json) {
-    printJson(ctx, shown.map((link) => ({
+    // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {}.
+    printJson(ctx, shown.map((link) => (isUp(link) ? {
       ...linkJson(link, view),
       addr_info: (groups.get(link.index) ?? []).map(addressJson),
-    })));
+    } : {})));
   } else {
-    ctx.write(shown.map((link) => linkText(link, view) + (groups.get(link.index) ?? []).map(addressText).join('')).join(''));
+    ctx.write(shown.filter(isUp).map((link) => linkText(link, view) + (groups.get(link.index) ?? []).map(addressText).join('')).join(''));
   }
 }

@@ -61,14 +61,20 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   const options = { netns: ctx.netns };
   const all = await lastValueFrom(links({}, options).pipe(toArray()));
-  const filter: LinkFilter = { ...kernel, up: up || undefined };
+  const filter: LinkFilter = { ...kernel };
   if (dev !== undefined) filter.ifindex = deviceIndex(all, dev);
   if (master !== undefined) filter.master = deviceIndex(all, master);
-  const selected$: Observable<Link[]> = filter.kind !== undefined || filter.master !== undefined
+  const candidates$: Observable<Link[]> = filter.kind !== undefined || filter.master !== undefined
     ? links(filter, options).pipe(toArray())
-    : of(all.filter((l) => (filter.ifindex === undefined || l.index === filter.ifindex) && (!up || (l.flags & 1) !== 0)));
-  const [selected] = await lastValueFrom(forkJoin([selected$]));
+    : of(all.filter((l) => filter.ifindex === undefined || l.index === filter.ifindex));
+  const [candidates] = await lastValueFrom(forkJoin([candidates$]));
+  const isShown = (link: Link) => !up || (link.flags & 1) !== 0;
   const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
-  if (ctx.json) printJson(ctx, selected.map((link) => linkJson(link, view)));
-  else ctx.write(selected.map((link) => linkText(link, view)).join(''));
+  if (ctx.json) {
+    // ip 6.1 opens each link's JSON object before its `up` check, so a down
+    // link prints as {}: kept, for output identical to ip's.
+    printJson(ctx, candidates.map((link) => (isShown(link) ? linkJson(link, view) : {})));
+  } else {
+    ctx.write(candidates.filter(isShown).map((link) => linkText(link, view)).join(''));
+  }
 }
