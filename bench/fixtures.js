@@ -12,6 +12,8 @@ import { runOk } from './process.js';
 
 const PREFIX = 'nlrx-bench-';
 const live = new Set();
+/** Batch files being written or read by ip: removed with the namespaces should a signal come first. */
+const batchDirs = new Set();
 
 /** ip(...args) runs iproute2 and returns its stdout; a failure throws with ip's stderr. */
 function ip(...args) {
@@ -24,12 +26,14 @@ function ip(...args) {
  */
 async function batch(ns, lines) {
   const dir = mkdtempSync(join(tmpdir(), 'nlrx-bench-'));
+  batchDirs.add(dir);
   try {
     const file = join(dir, 'batch');
     writeFileSync(file, `${lines.join('\n')}\n`);
     await runOk('ip', ['-n', ns, '-batch', file], { keep: false });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    batchDirs.delete(dir);
   }
 }
 
@@ -96,6 +100,8 @@ export async function objectNamespace({ pairs, addresses, neighbours }) {
 
 /** removeAll deletes every namespace this process created; safe to call more than once. */
 export function removeAll() {
+  for (const dir of batchDirs) rmSync(dir, { recursive: true, force: true });
+  batchDirs.clear();
   for (const name of live) {
     spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
     live.delete(name);

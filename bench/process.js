@@ -16,7 +16,8 @@ const running = new Set();
 export function run(command, args, { stdout = 'pipe', keep = true, timeoutMs = 0 } = {}) {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', stdout, 'pipe'] });
+    // Its own process group, so stopAll() reaches the grandchildren too (/usr/bin/time's command).
+    const child = spawn(command, args, { stdio: ['ignore', stdout, 'pipe'], detached: true });
     running.add(child);
     const chunks = [];
     let bytes = 0;
@@ -28,7 +29,7 @@ export function run(command, args, { stdout = 'pipe', keep = true, timeoutMs = 0
     child.stderr.on('data', (chunk) => {
       if (stderr.length < 65536) stderr += chunk;
     });
-    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+    const timer = timeoutMs ? setTimeout(() => kill(child), timeoutMs) : undefined;
     let spawnError;
     child.on('error', (error) => (spawnError = error));
     child.on('close', (status, signal) => {
@@ -50,7 +51,15 @@ export async function runOk(command, args, options) {
   return out;
 }
 
-/** stopAll kills every child still running (from a signal handler). */
+function kill(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** stopAll kills every child still running, with its process group (from a signal handler). */
 export function stopAll() {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) kill(child);
 }

@@ -267,6 +267,7 @@ async function main() {
   const started = performance.now();
   const loadBefore = loadavg();
   const scratch = mkdtempSync(join(tmpdir(), 'nlrx-bench-'));
+  scratchDirs.push(scratch);
   const fixtures = [];
   const groups = [];
   const build = async (what, fn) => {
@@ -345,12 +346,15 @@ ${formatTargets(results.targets, 'markdown')}
 `;
 }
 
+const scratchDirs = [];
+
 // A namespace must not outlive the benchmark, however it ends.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     process.stderr.write(`\n${signal}: removing the benchmark's namespaces\n`);
     stopAll();
     removeAll();
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   });
 }
