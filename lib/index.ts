@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './codec/align.js';
 export * from './codec/header.js';
 export * from './codec/attributes.js';
+export * from './codec/raw-attribute.js';
+export * from './codec/address-text.js';
 export type { Batch, Transport } from './transport/transport.js';
 export { NetlinkSocket, type SocketOptions } from './transport/netlink-socket.js';
 export * from './rx/index.js';

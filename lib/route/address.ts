@@ -7,9 +7,9 @@ import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
-import { inetText } from './address-text.js';
+import { inetText } from '../codec/address-text.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETADDR, RTM_NEWADDR } from './constants.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from './link-raw.js';
+import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 
 /** sizeof(struct ifaddrmsg): family u8, prefixlen u8, flags u8, scope u8, index u32. */
 export const IFADDRMSG_SIZE = 8;

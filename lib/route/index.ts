@@ -10,4 +10,3 @@ export * from './multipath.js';
 export * from './neighbour.js';
 export * from './rule.js';
 export * from './nexthop.js';
-export * from './raw-attribute.js';

@@ -4,8 +4,8 @@
  */
 import { AttributeCursor } from '../codec/attributes.js';
 import type { NetlinkDecodeError } from '../errors.js';
-import { hexColonText } from './address-text.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from './link-raw.js';
+import { hexColonText } from '../codec/address-text.js';
+import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 
 // enum { IFLA_INFO_UNSPEC, IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_XSTATS, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA } (<linux/if_link.h>)
 export const IFLA_INFO_KIND = 1;

@@ -9,10 +9,10 @@ import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage }
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
 import { familyName, familyNumber, type InetFamily } from './address.js';
-import { llAddrText } from './address-text.js';
+import { llAddrText } from '../codec/address-text.js';
 import { RTM_GETLINK, RTM_NEWLINK } from './constants.js';
 import { decodeInet6AddrGenMode, decodeLinkInfo, decodeStats64, type LinkInfo, type LinkStats64 } from './link-info.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from './link-raw.js';
+import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 
 /** sizeof(struct ifinfomsg): family u8, pad u8, type u16, index s32, flags u32, change u32. */
 export const IFINFOMSG_SIZE = 16;

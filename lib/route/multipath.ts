@@ -2,7 +2,7 @@
 import { AttributeCursor } from '../codec/attributes.js';
 import { align } from '../codec/align.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { rawAttribute, type RawAttribute } from './raw-attribute.js';
+import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 import { formatAddress } from './route-address.js';
 import {
   RTA_ENCAP, RTA_ENCAP_TYPE, RTA_FLOW, RTA_GATEWAY, RTA_NEWDST, RTA_VIA, RTNEXTHOP_SIZE,

@@ -8,9 +8,9 @@ import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage }
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
 import { familyName, familyNumber, type InetFamily } from './address.js';
-import { hexColonText, inetText } from './address-text.js';
+import { hexColonText, inetText } from '../codec/address-text.js';
 import { RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from './link-raw.js';
+import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 
 /** sizeof(struct ndmsg): family u8, pad1 u8, pad2 u16, ifindex s32, state u16, flags u8, type u8. */
 export const NDMSG_SIZE = 12;

@@ -8,7 +8,7 @@ import { NETLINK_ROUTE, NLMSG_HDRLEN, type NetlinkMessage } from '../codec/heade
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from './constants.js';
-import { rawAttribute, type RawAttribute } from './raw-attribute.js';
+import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 import { formatAddress } from './route-address.js';
 
 /** sizeof(struct nhmsg): family, scope, protocol, resvd (u8), flags (u32). */

@@ -1,7 +1,7 @@
 /** RTA_METRICS: the nested RTAX_* attributes of a route (struct rtattr array, <linux/rtnetlink.h>). */
 import { AttributeCursor } from '../codec/attributes.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { rawAttribute, type RawAttribute } from './raw-attribute.js';
+import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 import {
   RTAX_ADVMSS, RTAX_CC_ALGO, RTAX_CWND, RTAX_FASTOPEN_NO_COOKIE, RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_INITCWND,
   RTAX_INITRWND, RTAX_LOCK, RTAX_MTU, RTAX_QUICKACK, RTAX_REORDERING, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR,

@@ -10,7 +10,7 @@ import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
 import { decodeMultipath, decodeVia, type RouteNexthop, type RouteVia } from './multipath.js';
-import { rawAttribute, type RawAttribute } from './raw-attribute.js';
+import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 import { formatAddress } from './route-address.js';
 import {
   RTA_CACHEINFO, RTA_CACHEINFO_SIZE, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY,

@@ -8,7 +8,7 @@ import { NETLINK_ROUTE, NLMSG_HDRLEN, type NetlinkMessage } from '../codec/heade
 import { NetlinkDecodeError } from '../errors.js';
 import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETRULE, RTM_NEWRULE } from './constants.js';
-import { rawAttribute, type RawAttribute } from './raw-attribute.js';
+import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
 import { formatAddress } from './route-address.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route-constants.js';
 

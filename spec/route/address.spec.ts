@@ -6,7 +6,7 @@ import {
   IFA_F_PERMANENT, IFA_F_SECONDARY, addressRequest, addresses, decodeAddress, decodeAddressRequest, matchAddress,
   type Address, type AddressFilter,
 } from '../../lib/route/address.js';
-import { inetBytes, ipv6Text } from '../../lib/route/address-text.js';
+import { inetBytes, ipv6Text } from '../../lib/codec/address-text.js';
 import { isRoot } from '../helpers/netns.js';
 import { buildRichFixture, type RichFixture } from '../helpers/rich-fixture.js';
 

@@ -14,7 +14,7 @@ import { readHeader } from '../../lib/codec/header.js';
 import { NetlinkDecodeError } from '../../lib/errors.js';
 import { AF_INET, AF_INET6 } from '../../lib/route/constants.js';
 import { decodeNexthop } from '../../lib/route/nexthop.js';
-import { formatIPv4, formatIPv6 } from '../../lib/route/route-address.js';
+import { ipv4Text, ipv6Text } from '../../lib/codec/address-text.js';
 import {
   ICMPV6_ROUTER_PREF_HIGH, RTN_BLACKHOLE, RTN_UNICAST, RTNH_F_ONLINK, RTPROT_BOOT, RTPROT_KERNEL, RTPROT_STATIC,
   RT_SCOPE_LINK, RT_TABLE_MAIN,
@@ -178,10 +178,10 @@ describe('address text', () => {
     ['20010db8000100010001000100010001', '2001:db8:1:1:1:1:1:1'],
     ['20010db8000000010000000000000001', '2001:db8:0:1::1'],
   ])('IPv6 %s is %s, as inet_ntop prints it', (hex, text) => {
-    expect(formatIPv6(Buffer.from(hex, 'hex'), 0)).toBe(text);
+    expect(ipv6Text(Buffer.from(hex, 'hex'), 0)).toBe(text);
   });
 
   it('IPv4 uses every octet value', () => {
-    for (let i = 0; i < 256; i++) expect(formatIPv4(Uint8Array.of(i, 255 - i, 0, i), 0)).toBe(`${i}.${255 - i}.0.${i}`);
+    for (let i = 0; i < 256; i++) expect(ipv4Text(Uint8Array.of(i, 255 - i, 0, i), 0)).toBe(`${i}.${255 - i}.0.${i}`);
   });
 });

@@ -1,5 +1,6 @@
 /** Attributes a decoder does not type, kept so that nothing a newer kernel sends is lost. */
-import type { AttributeCursor } from '../codec/attributes.js';
+import { NetlinkDecodeError } from '../errors.js';
+import type { AttributeCursor } from './attributes.js';
 
 /**
  * RawAttribute is an attribute kept as bytes: its type (without the
@@ -22,4 +23,16 @@ export interface RawAttribute {
  */
 export function rawAttribute(cursor: AttributeCursor): RawAttribute {
   return { type: cursor.type, data: new Uint8Array(cursor.data.subarray(cursor.offset, cursor.offset + cursor.length)) };
+}
+
+/**
+ * asDecodeError turns what a typed getter threw into the problem recorded on
+ * the object; anything that is not a decode error is a bug and is rethrown.
+ *
+ * @example
+ * try { link.mtu = cursor.u32(); } catch (e) { (link.problems ??= []).push(asDecodeError(e)); }
+ */
+export function asDecodeError(error: unknown): NetlinkDecodeError {
+  if (error instanceof NetlinkDecodeError) return error;
+  throw error;
 }

@@ -2,7 +2,13 @@
  * Addresses as text, the way iproute2 prints them: inet_ntop(3) for IPv4 and
  * IPv6 (glibc's rules: longest zero run compressed, embedded IPv4 for
  * ::a.b.c.d and ::ffff:a.b.c.d), and ll_addr_n2a() for link-layer addresses.
+ * IPv4 is on the hot path of every route dump, so it is built from 256-entry
+ * tables instead of per-octet number formatting.
  */
+
+const DECIMAL: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const DOTTED: readonly string[] = Array.from({ length: 256 }, (_, i) => `${i}.`);
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** ARPHRD_* (<linux/if_arp.h>) whose hardware addresses are IP addresses. */
 const ARPHRD_TUNNEL = 768;
@@ -18,7 +24,7 @@ const ARPHRD_IP6GRE = 823;
  * ipv4Text(Uint8Array.of(192, 0, 2, 1), 0); // '192.0.2.1'
  */
 export function ipv4Text(data: Uint8Array, offset: number): string {
-  return `${data[offset]}.${data[offset + 1]}.${data[offset + 2]}.${data[offset + 3]}`;
+  return DOTTED[data[offset]] + DOTTED[data[offset + 1]] + DOTTED[data[offset + 2]] + DECIMAL[data[offset + 3]];
 }
 
 /**
@@ -78,10 +84,7 @@ export function inetText(data: Uint8Array, offset: number, length: number): stri
  */
 export function hexColonText(data: Uint8Array, offset: number, length: number): string {
   let text = '';
-  for (let i = 0; i < length; i++) {
-    const byte = data[offset + i];
-    text += (i === 0 ? '' : ':') + (byte < 16 ? '0' : '') + byte.toString(16);
-  }
+  for (let i = 0; i < length; i++) text += (i === 0 ? '' : ':') + HEX2[data[offset + i]];
   return text;
 }
 
