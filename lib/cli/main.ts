@@ -4,7 +4,7 @@
  *
  *   nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
  */
-import { NetlinkError } from '../errors.js';
+import { NetlinkError, NetlinkSyscallError } from '../errors.js';
 import { UsageError, type CliContext, type CommandModule } from './cli-context.js';
 
 const OBJECTS: Record<string, string> = {
@@ -57,7 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
@@ -65,10 +66,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
     } else if (error instanceof NetlinkError) {
-      const netns = (error as NetlinkError & { syscall?: string }).syscall === 'open' ||
-        (error as NetlinkError & { syscall?: string }).syscall === 'setns';
-      process.stderr.write(netns
-        ? `Cannot open network namespace: ${error.message}\n`
+      const syscall = error instanceof NetlinkSyscallError ? error.syscall : undefined;
+      const netns = argv[argv.findIndex((a) => a === '-n' || a === '-netns' || a === '--netns') + 1];
+      process.stderr.write(syscall === 'open' || syscall === 'setns'
+        ? `Cannot open network namespace "${netns}": ${error.message}\n`
         : `Error: ${error.message}\n`);
     } else {
       process.stderr.write(`nlrx: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
