@@ -5,16 +5,16 @@
  */
 import type { Observable } from 'rxjs';
 
-/** LiveKind names a table the UI backend streams. The spelling is lib/live's `watch(kind)`. */
-export type LiveKind = 'links' | 'addresses' | 'routes' | 'neighbors';
+/** StreamKind names a table the UI backend streams. The spelling is lib/live's `watch(kind)`. */
+export type StreamKind = 'links' | 'addresses' | 'routes' | 'neighbors';
 
 /**
- * LIVE_KINDS lists every LiveKind, in the order the dashboard shows them.
+ * STREAM_KINDS lists every StreamKind, in the order the dashboard shows them.
  *
  * @example
- * LIVE_KINDS.includes('routes'); // true
+ * STREAM_KINDS.includes('routes'); // true
  */
-export const LIVE_KINDS: readonly LiveKind[] = ['links', 'addresses', 'routes', 'neighbors'];
+export const STREAM_KINDS: readonly StreamKind[] = ['links', 'addresses', 'routes', 'neighbors'];
 
 /**
  * LiveEvent is one event of a live table as the UI backend consumes it:
@@ -42,7 +42,7 @@ export type LiveEvent =
  * const spec: LiveTableSpec = { kind: 'routes', netns: 'blue', filter: { table: 'main' } };
  */
 export interface LiveTableSpec {
-  readonly kind: LiveKind;
+  readonly kind: StreamKind;
   readonly netns?: string;
   readonly filter?: Readonly<Record<string, unknown>>;
 }

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientStream, type ClientStats, type FrameSink } from './client-stream.js';
 import { Frame } from './frame.js';
-import { LIVE_KINDS, type LiveKind, type LiveSource, type LiveTableSpec } from './live-source.js';
+import { STREAM_KINDS, type StreamKind, type LiveSource, type LiveTableSpec } from './live-source.js';
 import { SharedTable, type SharedTableStats } from './shared-table.js';
 
 /**
@@ -23,10 +23,10 @@ export interface LiveStreamsOptions {
   readonly source: LiveSource;
   /** The namespace served (absent: the process's own). */
   readonly netns?: string;
-  /** The tables served; default all of LIVE_KINDS. */
-  readonly kinds?: readonly LiveKind[];
+  /** The tables served; default all of STREAM_KINDS. */
+  readonly kinds?: readonly StreamKind[];
   /** A filter per kind (lib/route's LinkFilter, RouteFilter …). */
-  readonly filters?: Partial<Record<LiveKind, Readonly<Record<string, unknown>>>>;
+  readonly filters?: Partial<Record<StreamKind, Readonly<Record<string, unknown>>>>;
   /** URL prefix of the streams: `${prefix}/routes`; default '/live'. */
   readonly prefix?: string;
   /** Bytes of pending frames a client may have before they are dropped for a snapshot; default 1 MiB. */
@@ -108,7 +108,7 @@ export class LiveStreams {
   readonly upgrade: UpgradeHandler;
   private readonly tables = new Map<string, SharedTable>();
   private readonly prefix: string;
-  private readonly kinds: ReadonlySet<LiveKind>;
+  private readonly kinds: ReadonlySet<StreamKind>;
   private readonly backlogLimit: number;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly timer?: NodeJS.Timeout;
@@ -116,7 +116,7 @@ export class LiveStreams {
 
   constructor(private readonly options: LiveStreamsOptions) {
     this.prefix = (options.prefix ?? '/live').replace(/\/+$/, '');
-    this.kinds = new Set(options.kinds ?? LIVE_KINDS);
+    this.kinds = new Set(options.kinds ?? STREAM_KINDS);
     this.backlogLimit = options.backlogLimit ?? 1 << 20;
     const heartbeatMs = options.heartbeatMs ?? 15_000;
     if (heartbeatMs > 0) {
@@ -128,10 +128,10 @@ export class LiveStreams {
   }
 
   /** The kind a URL asks for, if it is one of our stream paths. */
-  kindOf(url: string | undefined): LiveKind | undefined {
+  kindOf(url: string | undefined): StreamKind | undefined {
     const path = (url ?? '/').split('?')[0];
     if (!path.startsWith(`${this.prefix}/`)) return undefined;
-    const kind = path.slice(this.prefix.length + 1) as LiveKind;
+    const kind = path.slice(this.prefix.length + 1) as StreamKind;
     return this.kinds.has(kind) ? kind : undefined;
   }
 
@@ -190,7 +190,7 @@ export class LiveStreams {
     return true;
   }
 
-  private accept(ws: WebSocket, kind: LiveKind, req: IncomingMessage): void {
+  private accept(ws: WebSocket, kind: StreamKind, req: IncomingMessage): void {
     let stream: ClientStream | undefined;
     const pacer = new WritePacer(() => ws.bufferedAmount, () => stream?.drain());
     const sink: FrameSink = {
@@ -214,7 +214,7 @@ export class LiveStreams {
     table.add(client, reconnect ? 'reconnect' : 'initial');
   }
 
-  private tableFor(kind: LiveKind): SharedTable {
+  private tableFor(kind: StreamKind): SharedTable {
     const filter = this.options.filters?.[kind];
     const spec: LiveTableSpec = { kind, netns: this.options.netns, filter };
     const id = JSON.stringify([spec.netns ?? null, kind, filter ?? null]);

@@ -1,0 +1,98 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium, driven by
+ * playwright-core, against `nlrx serve` on a throw-away namespace.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addRoutes, createNetns, isRoot, type Netns } from '../helpers/netns.js';
+import { ensureBuilt, root, startServe, type ServeProcess } from './serve-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(root, 'spec', 'artifacts');
+
+/** Routes the live table holds: IPv4 and IPv6, every table, as `ip` lists them. */
+function ipRouteCount(ns: Netns): number {
+  return ns.ipJson<unknown[]>('-4', 'route', 'show', 'table', 'all').length +
+    ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', 'all').length;
+}
+
+describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
+  let ns: Netns;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    ns = createNetns('ui');
+    ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    for (const dev of ['v0', 'v1']) {
+      ns.exec('sysctl', '-qw', `net.ipv6.conf.${dev}.disable_ipv6=1`);
+      ns.ip('link', 'set', dev, 'up');
+    }
+    ns.ip('addr', 'add', '10.1.0.1/24', 'dev', 'v0');
+    ns.ip('addr', 'add', '10.2.0.1/24', 'dev', 'v1');
+    ns.ip('route', 'add', '192.0.2.0/24', 'via', '10.1.0.2');
+    ns.ip('neigh', 'add', '10.1.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'v0', 'nud', 'permanent');
+    serve = await startServe(['-n', ns.name, '--port', '0']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Without the networking switches Chromium's own connections are refused here.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    ns?.remove();
+  });
+
+  it('shows the namespace\'s routes, follows 1,000 added routes and a link set down; saves a screenshot', async () => {
+    await page.goto(serve.url);
+    const before = ipRouteCount(ns);
+    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${before}'`, undefined, { timeout: 30_000 });
+    // The rows themselves, not only the counter: the gateway route as ip shows it.
+    await page.waitForFunction(`[...document.querySelectorAll('#table-routes tbody tr')]
+      .some((tr) => tr.cells[0].textContent === '192.0.2.0/24' && tr.cells[1].textContent === '10.1.0.2' && tr.cells[2].textContent === 'v0')`,
+    undefined, { timeout: 30_000 });
+
+    await page.waitForFunction(`[...document.querySelectorAll('#table-neighbors tbody tr')]
+      .some((tr) => tr.cells[0].textContent === '10.1.0.2' && tr.cells[1].textContent === '02:00:00:00:00:02' && tr.cells[3].textContent === 'PERMANENT')`,
+    undefined, { timeout: 30_000 });
+
+    addRoutes(ns, 'v1', 1000);
+    const after = ipRouteCount(ns);
+    expect(after).toBe(before + 1000);
+    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${after}'`, undefined, { timeout: 60_000 });
+    // The header's event counter (refreshed each second) counts them too.
+    await page.waitForFunction(`Number(document.querySelector('#events')?.textContent) >= 1000`, undefined, { timeout: 30_000 });
+
+    // Filtering narrows the rendered rows to the matching route.
+    await page.fill('#filter-routes', '10.0.3.231/32');
+    await page.waitForFunction(`document.querySelectorAll('#table-routes tbody tr').length === 1 &&
+      document.querySelector('#table-routes tbody tr').cells[2].textContent === 'v1'`, undefined, { timeout: 30_000 });
+    await page.fill('#filter-routes', '');
+
+    ns.ip('link', 'set', 'v1', 'down');
+    const linkState = (name: string, state: string) => `[...document.querySelectorAll('#table-links tbody tr')]
+      .some((tr) => tr.cells[1].textContent === '${name}' && tr.cells[2].textContent === '${state}')`;
+    await page.waitForFunction(linkState('v1', 'DOWN'), undefined, { timeout: 30_000 });
+    // The routes through v1 went with it (the kernel's silent flush, seen by the live table).
+    const down = ipRouteCount(ns);
+    expect(down).toBeLessThan(after);
+    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${down}'`, undefined, { timeout: 60_000 });
+
+    // Sorting: a click on "dst" orders the rendered routes by it.
+    await page.click('#table-routes th[data-col="0"]');
+    mkdirSync(artifacts, { recursive: true });
+    const file = join(artifacts, 'dashboard.png');
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}; routes ${before} → ${after} → ${down}`);
+  });
+});
