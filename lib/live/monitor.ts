@@ -78,8 +78,10 @@ const openSocket: TransportFactory = (protocol, options) => new NetlinkSocket(pr
  * right after it cannot miss a change (list-then-watch builds on this). Reads
  * go one at a time, on demand. `ENOBUFS` (the kernel dropped notifications)
  * and a truncated datagram are emitted as a `MonitorOverrun` and reading goes
- * on; any other socket error fails the Observable. Unsubscribing closes the
- * socket.
+ * on (a socket left unreadable by a pending error, reported as `EBADF`, is
+ * replaced by a fresh one, joined to the same groups, before the overrun is
+ * emitted); any other socket error fails the Observable. Unsubscribing closes
+ * the socket.
  *
  * ## Example
  *
@@ -98,19 +100,22 @@ const openSocket: TransportFactory = (protocol, options) => new NetlinkSocket(pr
  */
 export function monitor(options: MonitorOptions): Observable<MonitorSignal> {
   return new Observable<MonitorSignal>((subscriber) => {
-    const open = options.transport ?? openSocket;
-    let socket: Transport;
-    try {
-      socket = open(options.protocol ?? NETLINK_ROUTE, {
+    const open = (): Transport => {
+      const opened = (options.transport ?? openSocket)(options.protocol ?? NETLINK_ROUTE, {
         netns: options.netns,
         rcvbuf: options.rcvbuf ?? MONITOR_RCVBUF,
         groups: options.groups,
       });
+      if (options.keepAlive === false) opened.unref();
+      return opened;
+    };
+    let socket: Transport;
+    try {
+      socket = open();
     } catch (error) {
       subscriber.error(error);
       return undefined;
     }
-    if (options.keepAlive === false) socket.unref();
     let closed = false;
     const readNext = (): void => {
       socket.read().then((batch) => {
@@ -123,6 +128,21 @@ export function monitor(options: MonitorOptions): Observable<MonitorSignal> {
       }, (error: unknown) => {
         if (closed) return;
         if (error instanceof NetlinkError && error.code === 'ENOBUFS') {
+          subscriber.next({ type: 'overrun', error });
+          if (!closed) readNext();
+        } else if (error instanceof NetlinkError && error.code === 'EBADF') {
+          // A socket with an error pending (the kernel's ENOBUFS in sk_err)
+          // polls as POLLERR, which libuv reports as EBADF without a recvmsg
+          // that would fetch and clear it: the socket would never read again.
+          // A fresh socket, joined before the overrun is signalled, loses
+          // nothing the re-read the overrun calls for does not recover.
+          socket.close();
+          try {
+            socket = open();
+          } catch (reopenError) {
+            subscriber.error(reopenError);
+            return;
+          }
           subscriber.next({ type: 'overrun', error });
           if (!closed) readNext();
         } else subscriber.error(error);

@@ -68,9 +68,9 @@ function line(family: number, table: number, dst: string, len: number, metric: n
 }
 
 /** What `ip -j route show table all` (both families) shows, one normalised line per route, sorted. */
-export function ipRouteLines(ns: Netns): string[] {
+export function ipRouteLines(ns: Netns, families: readonly number[] = [2, 10]): string[] {
   const out: string[] = [];
-  for (const [family, flag] of [[2, '-4'], [10, '-6']] as const) {
+  for (const [family, flag] of ([[2, '-4'], [10, '-6']] as const).filter(([f]) => families.includes(f))) {
     for (const r of ns.ipJson<IpRoute[]>(flag, 'route', 'show', 'table', 'all')) {
       const [dst, len] = r.dst === 'default' ? ['', 0]
         : r.dst.includes('/') ? [r.dst.split('/')[0], Number(r.dst.split('/')[1])] : [r.dst, family === 2 ? 32 : 128];
