@@ -155,14 +155,27 @@ async function findDump(kind) {
   throw new NotAvailable(`${name}() is not built (looked in ${paths.join(', ')})`);
 }
 
-async function libraryCase({ netns, kind, mode }) {
+/**
+ * The dump options of a library case. With `readAhead`, the dumps lease their
+ * socket from a pool of their own whose sockets have a native reader thread
+ * (SocketOptions.readAhead), so recv overlaps with decoding.
+ */
+async function dumpOptions(netns, readAhead) {
+  if (!readAhead) return { netns };
+  const { SocketPool } = await importOptional('../dist/index.js');
+  if (typeof SocketPool !== 'function') throw new NotAvailable('SocketPool is not exported by dist/index.js');
+  return { pool: new SocketPool(0, { netns, strictCheck: true, readAhead }) };
+}
+
+async function libraryCase({ netns, kind, mode, readAhead }) {
   const open = await findDump(kind);
+  const options = await dumpOptions(netns, readAhead);
   const { lastValueFrom, toArray } = await import('rxjs');
   if (mode === 'count') {
     return () => new Promise((resolve, reject) => {
       let items = 0;
       const start = performance.now();
-      open({ netns }).subscribe({
+      open(options).subscribe({
         next: () => void items++,
         error: reject,
         complete: () => resolve({ ms: performance.now() - start, items }),
@@ -171,7 +184,7 @@ async function libraryCase({ netns, kind, mode }) {
   }
   return async () => {
     const start = performance.now();
-    const all = await lastValueFrom(open({ netns }).pipe(toArray()));
+    const all = await lastValueFrom(open(options).pipe(toArray()));
     return { ms: performance.now() - start, items: all.length };
   };
 }

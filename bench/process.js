@@ -41,12 +41,18 @@ export function run(command, args, { stdout = 'pipe', keep = true, timeoutMs = 0
   });
 }
 
+/** The line of a stderr that says what went wrong: the first naming an error, else the last. */
+export function firstError(stderr) {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => /error|cannot|failed/i.test(l))?.trim() ?? lines[lines.length - 1] ?? '';
+}
+
 /** runOk is `run` that rejects with the command's stderr when it fails. */
 export async function runOk(command, args, options) {
   const out = await run(command, args, options);
   if (out.status !== 0) {
     const why = out.error?.message ?? (out.signal ? `killed by ${out.signal}` : `exit ${out.status}`);
-    throw new Error(`${command} ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' …' : ''}: ${why}: ${out.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`${command} ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' …' : ''}: ${why}: ${firstError(out.stderr)}`);
   }
   return out;
 }

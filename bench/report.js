@@ -29,8 +29,10 @@ function notes(row) {
     parts.push(`${mb(row.bytes)} in ${num(row.reads)} reads, ${num(row.recvCalls ?? row.datagrams)} recvmsg`);
   } else if (row.bytes !== undefined) parts.push(`JSON ${mb(row.bytes)}`);
   if (row.outputBytes !== undefined) parts.push(`stdout ${mb(row.outputBytes)}`);
-  if (row.role === 'count' || row.role === 'array') parts.push(`${num(row.items)} objects`);
-  if (row.role === 'ipjson') parts.push(`${num(row.items)} parsed`);
+  if (row.role === 'count' || row.role === 'count-ahead' || row.role === 'array') {
+    parts.push(`${num(row.items)} objects, ${num((1000 * row.medianMs) / row.items, 2)} µs each`);
+  }
+  if (row.role === 'ipjson') parts.push(`${num(row.items)} top-level entries`);
   return parts.join(', ');
 }
 

@@ -16,10 +16,10 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { run, runOk, stopAll } from './process.js';
+import { firstError, run, runOk, stopAll } from './process.js';
 import { liveNamespaces, objectNamespace, removeAll, removeStale, routeNamespace } from './fixtures.js';
 import { formatReport, formatTargets } from './report.js';
 
@@ -103,7 +103,8 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
  * every command, so its small cost is the same on both sides of a ratio.
  */
 async function timeProcess(command, args, devnull, rssFile) {
-  const out = await runOk(TIME ?? command, TIME ? ['-f', '%M %U %S', '-o', rssFile, command, ...args] : args, { stdout: devnull });
+  const out = await run(TIME ?? command, TIME ? ['-f', '%M %U %S', '-o', rssFile, command, ...args] : args, { stdout: devnull });
+  if (out.status !== 0) throw new Error(`${basename(command)} ${args.join(' ')}: exit ${out.status ?? out.signal}: ${firstError(out.stderr)}`);
   if (!TIME) return { ms: out.ms, rssKB: NaN, cpuMs: NaN };
   const [rssKB, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   return { ms: out.ms, rssKB, cpuMs: (user + system) * 1000 };
@@ -190,6 +191,8 @@ async function measureGroup({ title, netns, kind, ipArgs, runs, scratch, log }) 
   rows.push(raw, rawAhead);
   rows.push(row('typed, counted as it streams', await step('typed, counted',
     () => childCase({ case: 'library', netns, kind, mode: 'count', runs })), { role: 'count' }));
+  rows.push(row('typed, counted, readAhead: 2 pool', await step('typed, counted, readAhead 2',
+    () => childCase({ case: 'library', netns, kind, mode: 'count', runs, readAhead: 2 })), { role: 'count-ahead' }));
   rows.push(row('typed, collected with toArray', await step('typed, toArray',
     () => childCase({ case: 'library', netns, kind, mode: 'array', runs })), { role: 'array' }));
   rows.push(row('ip -j + JSON.parse in Node', await step('ip -j + JSON.parse',
@@ -220,6 +223,7 @@ function targets(groups) {
   if (!g) return [];
   const get = (role) => g.rows.find((r) => r.role === role);
   const count = get('count');
+  const countAhead = get('count-ahead');
   const array = get('array');
   const nlrx = get('nlrx-cli');
   const at = g.title;
@@ -230,6 +234,7 @@ function targets(groups) {
   });
   return [
     goal('typed route dump (counted) / raw recv limit', count?.ratioRaw, 1.3, '×'),
+    goal('  the same, sockets with readAhead: 2', countAhead?.ratioRaw, 1.3, '×'),
     goal('nlrx -j route show / ip -j route show', nlrx?.ratioIp, 0.8, '×'),
     goal('typed route dump, counted: peak RSS', count?.peakRssMB, 100, 'MB'),
     goal('typed route dump, toArray: peak RSS', array?.peakRssMB, 500, 'MB'),
