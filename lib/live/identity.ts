@@ -94,6 +94,6 @@ export function ruleKey(rule: Rule): string {
  * @example
  * nexthopKey({ id: 7 }); // '7'
  */
-export function nexthopKey(nh: { readonly id: number }): string {
-  return `${nh.id}`;
+export function nexthopKey(nh: { readonly id?: number }): string {
+  return `${nh.id ?? 0}`;
 }

@@ -10,15 +10,16 @@ import type { DumpOptions } from '../rx/dump-options.js';
 import { addresses, decodeAddress, matchAddress, type Address, type AddressFilter } from '../route/address.js';
 import {
   AF_INET, AF_INET6, RTM_DELADDR, RTM_DELLINK, RTM_DELNEIGH, RTM_DELROUTE, RTM_DELRULE, RTM_NEWADDR, RTM_NEWLINK,
-  RTM_NEWNEIGH, RTM_NEWROUTE, RTM_NEWRULE, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
+  RTM_DELNEXTHOP, RTM_NEWNEIGH, RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWRULE, RTNLGRP_NEXTHOP, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE,
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE, RTNLGRP_LINK, RTNLGRP_NEIGH,
 } from '../route/constants.js';
 import { decodeLink, links, matchLink, type Link, type LinkFilter } from '../route/link.js';
 import { decodeNeighbour, matchNeighbour, neighbors, type Neighbour, type NeighbourFilter } from '../route/neighbour.js';
 import { RTM_F_CLONED } from '../route/route-constants.js';
 import { decodeRoute, matchRoute, routes, type Route, type RouteFilter } from '../route/route.js';
+import { decodeNexthop, matchNexthop, nexthops, type Nexthop, type NexthopFilter } from '../route/nexthop.js';
 import { decodeRule, matchRule, rules, type Rule, type RuleFilter } from '../route/rule.js';
-import { addressKey, linkKey, neighbourKey, routeKey, ruleKey } from './identity.js';
+import { addressKey, linkKey, neighbourKey, nexthopKey, routeKey, ruleKey } from './identity.js';
 
 /**
  * LiveKinds maps each kind a live table can watch to its object and filter types.
@@ -32,6 +33,7 @@ export interface LiveKinds {
   routes: { object: Route; filter: RouteFilter };
   neighbors: { object: Neighbour; filter: NeighbourFilter };
   rules: { object: Rule; filter: RuleFilter };
+  nexthops: { object: Nexthop; filter: NexthopFilter };
 }
 
 /**
@@ -157,6 +159,19 @@ export const liveKinds: { readonly [K in LiveKind]: LiveKindSpec<LiveObject<K>, 
     key: ruleKey,
     volatile: new Set(),
     flushTriggers: [],
+  },
+  nexthops: {
+    kind: 'nexthops', newType: RTM_NEWNEXTHOP, delType: RTM_DELNEXTHOP,
+    groups: () => [RTNLGRP_NEXTHOP],
+    decode: decodeNexthop,
+    accept: (nh, filter) => matchNexthop(nh, filter),
+    dump: nexthops,
+    key: nexthopKey,
+    volatile: new Set(),
+    // A link going away takes its nexthops with it, unannounced.
+    flushTriggers: ['link-down', 'link-del'],
+    // Removing a nexthop also rewrites the groups that held it.
+    ambiguous: (_nh, _flags, del) => del,
   },
 };
 
