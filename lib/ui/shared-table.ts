@@ -92,8 +92,10 @@ export class SharedTable implements SnapshotSource {
   dispose(): void {
     const subscription = this.subscription;
     this.subscription = undefined;
-    for (const client of this.clients.keys()) client.close();
+    const clients = [...this.clients.keys()];
     this.clients.clear();
+    // Ends the streams still open (LiveStreams.close()); a client that left is already closed.
+    for (const client of clients) client.end();
     subscription?.unsubscribe();
     this.onIdle();
   }

@@ -18,6 +18,16 @@ function ipRouteCount(ns: Netns): number {
     ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', 'all').length;
 }
 
+/** Waits until the page's route counter shows `count`; on timeout says what it showed and what ip shows. */
+async function routeCounter(page: Page, ns: Netns, count: number): Promise<void> {
+  try {
+    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${count}'`, undefined, { timeout: 60_000 });
+  } catch (error) {
+    const shown = await page.evaluate(`document.querySelector('#count-routes')?.textContent`);
+    throw new Error(`route counter shows ${String(shown)}, expected ${count}; ip shows ${ipRouteCount(ns)} now`, { cause: error });
+  }
+}
+
 describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
   let ns: Netns;
   let serve: ServeProcess;
@@ -56,7 +66,7 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
   it('shows the namespace\'s routes, follows 1,000 added routes and a link set down; saves a screenshot', async () => {
     await page.goto(serve.url);
     const before = ipRouteCount(ns);
-    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${before}'`, undefined, { timeout: 30_000 });
+    await routeCounter(page, ns, before);
     // The rows themselves, not only the counter: the gateway route as ip shows it.
     await page.waitForFunction(`[...document.querySelectorAll('#table-routes tbody tr')]
       .some((tr) => tr.cells[0].textContent === '192.0.2.0/24' && tr.cells[1].textContent === '10.1.0.2' && tr.cells[2].textContent === 'v0')`,
@@ -69,7 +79,7 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     addRoutes(ns, 'v1', 1000);
     const after = ipRouteCount(ns);
     expect(after).toBe(before + 1000);
-    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${after}'`, undefined, { timeout: 60_000 });
+    await routeCounter(page, ns, after);
     // The header's event counter (refreshed each second) counts them too.
     await page.waitForFunction(`Number(document.querySelector('#events')?.textContent) >= 1000`, undefined, { timeout: 30_000 });
 
@@ -86,7 +96,7 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     // The routes through v1 went with it (the kernel's silent flush, seen by the live table).
     const down = ipRouteCount(ns);
     expect(down).toBeLessThan(after);
-    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${down}'`, undefined, { timeout: 60_000 });
+    await routeCounter(page, ns, down);
 
     // Sorting: a click on "dst" orders the rendered routes by it.
     await page.click('#table-routes th[data-col="0"]');
