@@ -19,16 +19,23 @@ const spec = JSON.parse(process.argv[2]);
 /** NotAvailable: the case's code is not there; reported as "n/a", not as a failure. */
 class NotAvailable extends Error {}
 
-/** importOptional loads the first of `paths` that exists, or throws NotAvailable. */
-async function importOptional(...paths) {
+/**
+ * findExport returns export `name` of the first compiled module of `paths`
+ * that has it (the public index first, then the file that defines it, so a
+ * case also runs while the index is being rebuilt), or throws NotAvailable.
+ */
+async function findExport(name, ...paths) {
   for (const path of paths) {
+    let module;
     try {
-      return await import(path);
+      module = await import(path);
     } catch (error) {
-      if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      if (error?.code === 'ERR_MODULE_NOT_FOUND') continue;
+      throw error;
     }
+    if (typeof module[name] === 'function') return module[name];
   }
-  throw new NotAvailable(`not built: ${paths.join(' / ')}`);
+  throw new NotAvailable(`${name} is not built (looked in ${paths.join(', ')})`);
 }
 
 /**
@@ -102,8 +109,7 @@ function ended(batch) {
 }
 
 async function rawCase({ netns, kind, readAhead }) {
-  const { NetlinkSocket } = await importOptional('../dist/index.js');
-  if (typeof NetlinkSocket !== 'function') throw new NotAvailable('NetlinkSocket is not exported by dist/index.js');
+  const NetlinkSocket = await findExport('NetlinkSocket', '../dist/index.js', '../dist/transport/netlink-socket.js');
   let seq = 1;
   return async () => {
     const socket = new NetlinkSocket(0, readAhead ? { netns, readAhead } : { netns });
@@ -142,17 +148,8 @@ const LIBRARY = {
 
 async function findDump(kind) {
   const { name, paths, filter } = LIBRARY[kind];
-  for (const path of paths) {
-    let module;
-    try {
-      module = await import(path);
-    } catch (error) {
-      if (error?.code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw error;
-    }
-    if (typeof module[name] === 'function') return (options) => module[name](filter, options);
-  }
-  throw new NotAvailable(`${name}() is not built (looked in ${paths.join(', ')})`);
+  const dump = await findExport(name, ...paths);
+  return (options) => dump(filter, options);
 }
 
 /**
@@ -162,8 +159,7 @@ async function findDump(kind) {
  */
 async function dumpOptions(netns, readAhead) {
   if (!readAhead) return { netns };
-  const { SocketPool } = await importOptional('../dist/index.js');
-  if (typeof SocketPool !== 'function') throw new NotAvailable('SocketPool is not exported by dist/index.js');
+  const SocketPool = await findExport('SocketPool', '../dist/index.js', '../dist/rx/socket-pool.js');
   return { pool: new SocketPool(0, { netns, strictCheck: true, readAhead }) };
 }
 
