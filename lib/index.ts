@@ -9,3 +9,4 @@ export { NetlinkSocket, type SocketOptions } from './transport/netlink-socket.js
 export * from './rx/index.js';
 export * from './route/index.js';
 export * from './live/index.js';
+export * from './ui/index.js';
