@@ -184,7 +184,7 @@ export class LiveTable<T, F> {
     const { messages } = signal;
     if (this.#meter) {
       const count = this.#meter.add(messages.length, performance.now());
-      if (!this.storming && count >= ((this.#options.storm || {}).enter ?? Math.max(2000, this.rows.size / 10))) {
+      if (!this.storming && count >= ((this.#options.storm || {}).enter ?? Math.max(5000, this.rows.size / 10))) {
         this.#enterStorm();
       }
     }
@@ -376,7 +376,7 @@ export class LiveTable<T, F> {
     this.#stormTimer = setInterval(() => {
       const now = performance.now();
       const count = this.#meter?.take(now) ?? 0;
-      const enter = storm.enter ?? Math.max(2000, this.rows.size / 10);
+      const enter = storm.enter ?? Math.max(5000, this.rows.size / 10);
       if (count < (storm.exit ?? enter / 4)) {
         // Calm again: one last re-read covers everything dropped during the storm.
         clearInterval(this.#stormTimer);

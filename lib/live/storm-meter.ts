@@ -15,7 +15,7 @@
 export interface StormOptions {
   /** Window length in ms. Default 100. */
   window?: number;
-  /** Notifications per window that start a storm. Default: the larger of 2000 and a tenth of the table's rows. */
+  /** Notifications per window that start a storm. Default: the larger of 5000 and a tenth of the table's rows. */
   enter?: number;
   /** Notifications per window below which a storm ends. Default: a quarter of `enter`. */
   exit?: number;
