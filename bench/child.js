@@ -198,11 +198,42 @@ async function ipJsonCase({ args }) {
   };
 }
 
+// ---------------------------------------------------------------- paired
+
+/**
+ * The target ratios, measured so that load from elsewhere on the machine
+ * falls on both sides alike: the raw reader and the typed dump (counted, with
+ * default sockets and with readAhead: 2) alternate run by run in one process,
+ * in rotating order.
+ */
+async function pairedCase({ netns, kind, runs }) {
+  const contenders = {
+    raw: await rawCase({ netns, kind }),
+    count: await libraryCase({ netns, kind, mode: 'count' }),
+    countAhead: await libraryCase({ netns, kind, mode: 'count', readAhead: 2 }).catch((error) => {
+      if (error instanceof NotAvailable) return undefined;
+      throw error;
+    }),
+  };
+  const names = Object.keys(contenders).filter((name) => contenders[name]);
+  for (const name of names) await contenders[name](); // warm-up
+  const times = Object.fromEntries(names.map((name) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length];
+      globalThis.gc?.();
+      times[name].push((await contenders[name]()).ms);
+    }
+  }
+  return { ok: true, paired: times, maxRssKB: peakRssKB() };
+}
+
 // ---------------------------------------------------------------- driver
 
 const CASES = { raw: rawCase, library: libraryCase, ipjson: ipJsonCase };
 
 async function main() {
+  if (spec.case === 'paired') return pairedCase(spec);
   const baseRssKB = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
   const once = await CASES[spec.case](spec);
   await once(); // warm-up: JIT, socket pool, page cache of the ip binary

@@ -69,8 +69,8 @@ export function formatTargets(targets, mode = 'text') {
   });
   const at = targets[0].at;
   return mode === 'markdown'
-    ? `Targets of issue 6 (at ${at}):\n\n| goal | limit | measured | |\n|---|---|---|---|\n${lines.join('\n')}\n`
-    : `targets of issue 6 (at ${at}):\n${lines.join('\n')}`;
+    ? `Targets of issue 6 (at ${at}; dump / raw ratios from the paired runs):\n\n| goal | limit | measured | |\n|---|---|---|---|\n${lines.join('\n')}\n`
+    : `targets of issue 6 (at ${at}; dump / raw ratios from the paired runs):\n${lines.join('\n')}`;
 }
 
 /** formatReport is the whole printed report: machine, one block per group, targets. */
@@ -87,6 +87,11 @@ export function formatReport(results) {
     out.push('');
     out.push(`${title(group).padEnd(LABEL)} ${'median'.padStart(10)} ${'cpu'.padStart(10)} ${'× raw'.padStart(8)} ${'× ip -j'.padStart(8)} ${'peak RSS'.padStart(10)}   notes`);
     for (const row of group.rows) out.push(line(row));
+    const p = group.paired;
+    if (p?.medians) {
+      const ahead = p.countAhead === undefined ? '' : `, readAhead 2 ${ms(p.medians.countAhead)} = ${ratio(p.countAhead)}`;
+      out.push(`  paired (alternating in one process): raw ${ms(p.medians.raw)}, typed counted ${ms(p.medians.count)} = ${ratio(p.count)}${ahead}`);
+    } else if (p) out.push(`  paired: ${p.na ? `n/a (${p.na})` : `error: ${p.error}`}`);
   }
   const targets = formatTargets(results.targets);
   if (targets) out.push('', targets);
