@@ -97,3 +97,31 @@ export function formatReport(results) {
   if (targets) out.push('', targets);
   return out.join('\n');
 }
+
+/** formatMarkdown is bench/RESULTS.md: the machine, how to reproduce, how to read it, the table, the targets. */
+export function formatMarkdown(results, report = formatReport(results)) {
+  const m = results.machine;
+  return `# Benchmark results
+
+Latest \`npm run bench\`, ${results.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB,
+Linux ${m.kernel}, Node ${m.node}, ${m.iproute2}. Reproduce as root with:
+
+\`\`\`sh
+npm ci && ${results.command}
+\`\`\`
+
+Times are medians of ${results.options.runs} runs after a warm-up. Each in-process case runs in a fresh
+Node process (peak RSS = that process's VmHWM, Node itself included, about 45 MB of it); CLI rows are
+whole processes with stdout to /dev/null (peak RSS by /usr/bin/time), ip and nlrx alternating. "× raw"
+is relative to the faster raw reader (the native socket receiving the dump, nothing parsed); "× ip -j"
+to the \`ip -j\` process. Wall times on a shared machine move with its load (printed with the table;
+compare the cpu column); the "paired" line alternates the raw reader and the typed dump run by run in
+one process, so load falls on both alike, and the dump / raw targets are taken from it. A readAhead
+socket overlaps recv with decoding only while a second core is free.
+
+\`\`\`text
+${report}
+\`\`\`
+
+${formatTargets(results.targets, 'markdown')}`;
+}

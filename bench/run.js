@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --sizes 10000,100000,1000000 --runs 5]`: netlink-rx side
+ * `npm run bench [-- --sizes 10000,100000,1000000 --runs 5 --write-results]`: netlink-rx side
  * by side with the kernel's raw limit and with iproute2, in one run.
  *
  * As root it builds its own namespaces (IPv4 /32 routes at each size; veth
@@ -21,15 +21,17 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { firstError, run, runOk, stopAll } from './process.js';
 import { liveNamespaces, objectNamespace, removeAll, removeStale, routeNamespace } from './fixtures.js';
-import { formatReport, formatTargets } from './report.js';
+import { formatMarkdown, formatReport } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 // ---------------------------------------------------------------- options
 
+const DEFAULTS = { sizes: [10_000, 100_000, 1_000_000], runs: 5, pairs: 2000, addresses: 10_000, neighbours: 100_000, objects: true };
+
 function parseOptions(argv) {
-  const options = { sizes: [10_000, 100_000, 1_000_000], runs: 5, pairs: 2000, addresses: 10_000, neighbours: 100_000, objects: true };
+  const options = { ...DEFAULTS, sizes: [...DEFAULTS.sizes], writeResults: false };
   const count = (text, flag) => {
     const n = Number(String(text).replace(/_/g, ''));
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} wants a whole number, got ${JSON.stringify(text)}`);
@@ -48,9 +50,10 @@ function parseOptions(argv) {
     else if (flag === '--addresses') options.addresses = count(value(), flag);
     else if (flag === '--neighbours' || flag === '--neighbors') options.neighbours = count(value(), flag);
     else if (flag === '--no-objects') options.objects = false;
+    else if (flag === '--write-results') options.writeResults = true;
     else if (flag === '-h' || flag === '--help') {
       process.stdout.write(`usage: npm run bench -- [--sizes 10000,100000,1000000] [--runs 5]
-       [--pairs 2000] [--addresses 10000] [--neighbours 100000] [--no-objects]\n`);
+       [--pairs 2000] [--addresses 10000] [--neighbours 100000] [--no-objects] [--write-results]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   }
@@ -332,32 +335,12 @@ async function main() {
   process.stdout.write(`\n${report}\n`);
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(here, 'RESULTS.md'), resultsMarkdown(results, report));
-  log(`wrote bench/results/latest.json and bench/RESULTS.md (${results.totalSeconds.toFixed(0)} s in all)`);
-}
-
-function resultsMarkdown(results, report) {
-  const m = results.machine;
-  return `# Benchmark results
-
-Latest \`npm run bench\`, ${results.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB,
-Linux ${m.kernel}, Node ${m.node}, ${m.iproute2}. Reproduce as root with:
-
-\`\`\`sh
-npm ci && ${results.command}
-\`\`\`
-
-Times are medians of ${results.options.runs} runs after a warm-up. In-process cases run each in a fresh
-Node process (peak RSS = that process's VmHWM, Node itself included); CLI rows are whole processes with
-stdout to /dev/null (peak RSS by /usr/bin/time), run alternately. "× raw" is relative to the faster
-raw reader (the native socket receiving the dump, nothing parsed); "× ip -j" to the \`ip -j\` process.
-
-\`\`\`text
-${report}
-\`\`\`
-
-${formatTargets(results.targets, 'markdown')}
-`;
+  // RESULTS.md is committed: only a full run (every default size and fixture) replaces it.
+  const full = DEFAULTS.sizes.every((size) => options.sizes.includes(size)) && options.objects &&
+    options.runs >= DEFAULTS.runs && options.pairs >= DEFAULTS.pairs && options.neighbours >= DEFAULTS.neighbours &&
+    options.addresses >= DEFAULTS.addresses;
+  if (full || options.writeResults) writeFileSync(join(here, 'RESULTS.md'), formatMarkdown(results, report));
+  log(`wrote bench/results/latest.json${full || options.writeResults ? ' and bench/RESULTS.md' : ' (a partial run leaves bench/RESULTS.md alone; --write-results to replace it)'} (${results.totalSeconds.toFixed(0)} s in all)`);
 }
 
 const scratchDirs = [];
