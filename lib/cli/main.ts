@@ -19,7 +19,12 @@ const OBJECTS: Record<string, string> = {
 };
 
 const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
-  OBJECT := link | addr | route | neigh | rule | nexthop`;
+       nlrx [-n NETNS] [-4|-6] [-j] monitor [all | link addr route neigh rule nexthop …]
+       nlrx [-n NETNS] serve [--host 127.0.0.1] [--port 8080] [--token TOKEN]
+  OBJECT := link | addr | route | neigh | rule | nexthop
+  -n NETNS  a namespace under /run/netns     -4, -6  one address family
+  -j        JSON, identical to ip -j         -p      pretty JSON
+  -d        details                          -s      statistics`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const ctx: CliContext = {
