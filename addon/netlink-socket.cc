@@ -204,12 +204,12 @@ void NetlinkSocket::Guard(const std::function<void()>& step) {
 void NetlinkSocket::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   auto* self = static_cast<NetlinkSocket*>(handle->data);
   if (self == nullptr || self->pending_.IsEmpty()) return;
+  // libuv reports EPOLLERR (ENOBUFS pending) as UV_EBADF; recvmsg gets the real errno.
   RecvBatch batch;
-  if (status < 0) {
+  self->recv_calls_ += RecvDatagrams(self->fd_, self->batch_bytes_, self->batch_datagrams_, &batch);
+  if (batch.ends.empty() && batch.err == 0) {
+    if (status == 0) return;  // spurious wakeup: keep polling
     batch.err = -status;
-  } else {
-    self->recv_calls_ += RecvDatagrams(self->fd_, self->batch_bytes_, self->batch_datagrams_, &batch);
-    if (batch.ends.empty() && batch.err == 0) return;  // spurious wakeup: keep polling
   }
   uv_poll_stop(handle);
   self->Guard([&] { self->Deliver(std::move(batch)); });

@@ -155,6 +155,38 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     expect(exited).toBe(0);
   });
 
+  it.each([
+    ['demand-driven', {}],
+    ['read-ahead', { readAhead: 2 }],
+  ])('reports an overrun as ENOBUFS and keeps reading (%s)', async (name, options) => {
+    const RTNLGRP_IPV4_ROUTE = 7;
+    const prefix = name === 'demand-driven' ? 210 : 220;
+    // The smallest receive buffer the kernel allows, and nobody reading: notifications overflow it.
+    const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, groups: [RTNLGRP_IPV4_ROUTE], rcvbuf: 4096, ...options });
+    try {
+      ns.ip('link', 'set', 'nlrx-a', 'up');
+      ns.batch(Array.from({ length: 2000 }, (_, i) => `route add 10.${prefix}.${i >> 8}.${i & 255}/32 dev nlrx-a`));
+      // The kernel reports the overrun before any queued datagram.
+      await expect(socket.read()).rejects.toMatchObject({ code: 'ENOBUFS', syscall: 'recvmsg' });
+      // Still usable: each round adds a route first, so every read has something to return.
+      let found = false;
+      const codes: string[] = [];
+      for (let i = 0; i < 50 && !found; i++) {
+        ns.ip('route', 'add', `10.${prefix + 1}.0.${i}/32`, 'dev', 'nlrx-a');
+        try {
+          const batch = await socket.read();
+          found = batch.data.includes(Buffer.from([10, prefix + 1, 0]));
+        } catch (e) {
+          codes.push((e as NetlinkSyscallError).code); // the buffer may still have been full
+        }
+      }
+      expect(found).toBe(true);
+      expect(codes.every((c) => c === 'ENOBUFS')).toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
+
   describe('with 100k routes', () => {
     beforeAll(() => {
       ns.ip('link', 'set', 'nlrx-a', 'up');
