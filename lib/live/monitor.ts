@@ -78,10 +78,12 @@ const openSocket: TransportFactory = (protocol, options) => new NetlinkSocket(pr
  * right after it cannot miss a change (list-then-watch builds on this). Reads
  * go one at a time, on demand. `ENOBUFS` (the kernel dropped notifications)
  * and a truncated datagram are emitted as a `MonitorOverrun` and reading goes
- * on (a socket left unreadable by a pending error, reported as `EBADF`, is
- * replaced by a fresh one, joined to the same groups, before the overrun is
- * emitted); any other socket error fails the Observable. Unsubscribing closes
- * the socket.
+ * on; any other socket error fails the Observable. After `ENOBUFS` the socket
+ * is replaced by a fresh one, joined to the same groups, before the overrun
+ * is emitted: the notifications still queued on the old one are older than
+ * the ones the kernel dropped, and applied after the re-read an overrun calls
+ * for they would bring back objects deleted since. Unsubscribing closes the
+ * socket.
  *
  * ## Example
  *
@@ -128,14 +130,8 @@ export function monitor(options: MonitorOptions): Observable<MonitorSignal> {
       }, (error: unknown) => {
         if (closed) return;
         if (error instanceof NetlinkError && error.code === 'ENOBUFS') {
-          subscriber.next({ type: 'overrun', error });
-          if (!closed) readNext();
-        } else if (error instanceof NetlinkError && error.code === 'EBADF') {
-          // A socket with an error pending (the kernel's ENOBUFS in sk_err)
-          // polls as POLLERR, which libuv reports as EBADF without a recvmsg
-          // that would fetch and clear it: the socket would never read again.
-          // A fresh socket, joined before the overrun is signalled, loses
-          // nothing the re-read the overrun calls for does not recover.
+          // Stale queue: see above. A fresh socket is joined before the overrun
+          // is signalled, so the re-read it calls for misses nothing.
           socket.close();
           try {
             socket = open();
