@@ -5,7 +5,7 @@ import type { DumpOptions } from './dump-options.js';
 import type { DumpRequest } from './dump-request.js';
 import { dumpWith } from './dump-with.js';
 import { shareDump } from './operators/share-dump.js';
-import { socketPool } from './socket-pools.js';
+import { dumpPool } from './socket-pools.js';
 import type { SocketLease, SocketPool } from './socket-pool.js';
 
 const poolIds = new WeakMap<SocketPool, number>();
@@ -31,7 +31,9 @@ let lastPoolId = 0;
  * and no stale reply can reach the next dump.
  *
  * Each emitted array is a `MessageBatch`: views into the read's buffer, valid
- * as long as you keep them.
+ * as long as you keep them. With `options.readAhead`, the socket's reader
+ * thread receives up to that many batches before they are asked for (recv
+ * overlapped with decoding); they are still emitted one at a time, in order.
  *
  * ## Example
  *
@@ -93,9 +95,7 @@ export function dumpBatches(request: DumpRequest, options: DumpOptions = {}): Ob
 }
 
 function poolOf(request: DumpRequest, options: DumpOptions): SocketPool {
-  return options.pool ?? socketPool(request.protocol,
-    { netns: options.netns, strictCheck: options.strictCheck, rcvbuf: options.rcvbuf },
-    { transport: options.transport });
+  return dumpPool(request.protocol, options);
 }
 
 function poolIdOf(pool: SocketPool): number {

@@ -5,13 +5,27 @@ import type { SocketPool, TransportFactory } from './socket-pool.js';
 /**
  * DumpOptions say where a dump runs and how. Without `pool`, the dump leases
  * its socket from the default registry's pool for (protocol, `netns`,
- * `strictCheck`, `rcvbuf`, `transport`) — see `socketPool`.
+ * `strictCheck`, `rcvbuf`, `readAhead`, `batchBytes`, `transport`) — see
+ * `socketPool`.
+ *
+ * `readAhead` (default 0) gives the dump's sockets a native reader thread that
+ * may receive up to that many batches before they are asked for, so the
+ * kernel produces the next chunk of the dump on another core while JavaScript
+ * decodes this one: about 1.3× the raw recv time for 1M routes instead of 1.9×
+ * on two cores, for `readAhead × batchBytes` more memory. The batches are
+ * still handed on one at a time and in order, but a paused consumer no longer
+ * pauses the kernel — so the default stays 0 (pure demand), and the pull
+ * iterators (`iterateDump`, `iterateDumpBatches`) ignore it.
  *
  * @example
  * dump(request, { netns: 'blue', strictCheck: true });
+ * dumpBatches(request, { readAhead: 2 }); // overlap recv with decoding
  */
-export interface DumpOptions extends Pick<SocketOptions, 'netns' | 'strictCheck' | 'rcvbuf'> {
-  /** Lease sockets from this pool; `netns`, `strictCheck`, `rcvbuf` and `transport` are then the pool's business. */
+export interface DumpOptions extends Pick<SocketOptions, 'netns' | 'strictCheck' | 'rcvbuf' | 'readAhead' | 'batchBytes'> {
+  /**
+   * Lease sockets from this pool; `netns`, `strictCheck`, `rcvbuf`, `readAhead`,
+   * `batchBytes` and `transport` are then the pool's business.
+   */
   pool?: SocketPool;
   /** Open sockets with this factory (tests: a fake kernel). Part of the default pool's identity. */
   transport?: TransportFactory;

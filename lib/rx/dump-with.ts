@@ -1,12 +1,8 @@
-import { defer, type Observable } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import type { MessageBatch } from '../codec/message.js';
 import type { Transport } from '../transport/transport.js';
+import { DumpReader } from './dump-reader.js';
 import { encodeDumpRequest, nextSequence, type DumpRequest } from './dump-request.js';
-import { detectInterrupt } from './operators/detect-interrupt.js';
-import { filterSequence } from './operators/filter-sequence.js';
-import { splitBatch } from './operators/split-batch.js';
-import { takeUntilDone } from './operators/take-until-done.js';
-import { throwKernelErrors } from './operators/throw-kernel-errors.js';
 import { readBatches, type ReadPace } from './read-batches.js';
 
 /**
@@ -29,8 +25,9 @@ export interface DumpWithOptions {
  *
  * On subscription, sends `request` (with `NLM_F_REQUEST | NLM_F_DUMP |
  * NLM_F_ACK` and its own `nlmsg_seq`) and reads the transport one batch at a
- * time through `splitBatch`, `filterSequence`, `throwKernelErrors`,
- * `detectInterrupt` and `takeUntilDone`. Emits one `MessageBatch` per read
+ * time through the logic of `splitBatch`, `filterSequence`,
+ * `throwKernelErrors`, `detectInterrupt` and `takeUntilDone` — fused into one
+ * pass per read (`DumpReader`), so each message is looked at once. Emits one `MessageBatch` per read
  * with the dump's data messages. The caller owns the socket: after completion
  * or a kernel error (`NetlinkKernelError`, `DumpInterruptedError`) it is free
  * for the next request; after any other error or an early unsubscribe, replies
@@ -56,12 +53,20 @@ export function dumpWith(transport: Transport, request: DumpRequest, options: Du
   return defer(() => {
     const seq = options.seq ?? nextSequence();
     transport.send(encodeDumpRequest(request, seq));
-    return readBatches(transport, options.pace).pipe(
-      splitBatch(),
-      filterSequence(seq, transport.portId),
-      throwKernelErrors(request.type),
-      detectInterrupt(),
-      takeUntilDone(),
-    );
+    const reads = readBatches(transport, options.pace);
+    const reader = new DumpReader(seq, transport.portId, request.type);
+    return new Observable<MessageBatch>((subscriber) => {
+      // Completing or failing unsubscribes from `reads` at once: no read starts after the end.
+      subscriber.add(reads.subscribe({
+        next(batch) {
+          const step = reader.read(batch);
+          if (step.messages.length > 0) subscriber.next(step.messages);
+          if (step.error) subscriber.error(step.error);
+          else if (step.done) subscriber.complete();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }));
+    });
   });
 }

@@ -13,7 +13,9 @@ import type { DumpRequest } from './dump-request.js';
  * consumer's pace. Nothing is opened or sent before the first `next()`.
  * Leaving early (`break`, `return()`, a throw in the loop) cancels the dump as
  * unsubscribing does: the socket is closed, or given back to its pool if the
- * dump had already ended. `shared` does not apply.
+ * dump had already ended. `shared` and `readAhead` do not apply: the
+ * default pool's sockets of a pull iterator never read ahead (a `pool` you
+ * pass is used as it is).
  *
  * @example
  * for await (const batch of iterateDumpBatches(request, { netns: 'blue' })) {
@@ -77,7 +79,7 @@ export function iterateDumpBatches(request: DumpRequest, options: DumpOptions = 
       return new Promise((resolve, reject) => {
         waiting = { resolve, reject };
         if (!subscription) {
-          subscription = dumpBatches(request, { ...options, shared: false, pace }).subscribe({
+          subscription = dumpBatches(request, { ...options, shared: false, readAhead: undefined, pace }).subscribe({
             next: (batch) => { queue.push(batch); settle(); },
             error: (error) => { failure = { error }; settle(); },
             complete: () => { finished = true; settle(); },

@@ -1,4 +1,5 @@
 import type { SocketOptions } from '../transport/netlink-socket.js';
+import type { DumpOptions } from './dump-options.js';
 import { SocketPool, type SocketPoolOptions, type TransportFactory } from './socket-pool.js';
 
 const pools = new Map<string, SocketPool>();
@@ -30,7 +31,7 @@ export function socketPool(
   const key = JSON.stringify([
     protocol, socketOptions.netns ?? null, socketOptions.strictCheck ?? false, socketOptions.rcvbuf ?? null,
     socketOptions.extAck ?? true, socketOptions.batchBytes ?? null, socketOptions.batchDatagrams ?? null,
-    factoryId(poolOptions.transport),
+    socketOptions.readAhead ?? 0, factoryId(poolOptions.transport),
   ]);
   let pool = pools.get(key);
   if (!pool) {
@@ -41,6 +42,21 @@ export function socketPool(
     pool = created;
   }
   return pool;
+}
+
+/**
+ * dumpPool is the pool a dump with `options` leases its socket from:
+ * `options.pool` when given, else the default registry's pool for the
+ * protocol and the options' namespace, socket options and transport.
+ *
+ * @example
+ * const pool = dumpPool(NETLINK_ROUTE, { netns: 'blue', readAhead: 2 });
+ */
+export function dumpPool(protocol: number, options: DumpOptions): SocketPool {
+  return options.pool ?? socketPool(protocol, {
+    netns: options.netns, strictCheck: options.strictCheck, rcvbuf: options.rcvbuf,
+    readAhead: options.readAhead, batchBytes: options.batchBytes,
+  }, { transport: options.transport });
 }
 
 /**
