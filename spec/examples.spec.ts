@@ -1,0 +1,71 @@
+/**
+ * The README's examples (examples/*.mjs) run as a user runs them: `node
+ * examples/X.mjs NETNS`, importing the built package by its name.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetns, isRoot, type Netns } from './helpers/netns.js';
+
+const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
+const run = (name: string, ...args: string[]) =>
+  execFileSync(process.execPath, [example(name), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe.skipIf(!isRoot)('README examples (real kernel)', () => {
+  let ns: Netns;
+
+  beforeAll(() => {
+    ns = createNetns('examples');
+    ns.ip('link', 'add', 'ex0', 'type', 'veth', 'peer', 'name', 'ex1');
+    ns.ip('link', 'set', 'ex0', 'up');
+    ns.ip('link', 'set', 'ex1', 'up');
+    ns.ip('address', 'add', '192.0.2.1/24', 'dev', 'ex0');
+    ns.ip('route', 'add', 'default', 'via', '192.0.2.254');
+    ns.ip('route', 'add', '198.51.100.0/24', 'dev', 'ex1');
+    ns.ip('-6', 'route', 'add', '2001:db8::/64', 'dev', 'ex1');
+  });
+  afterAll(() => ns?.remove());
+
+  it('routes-with-devices prints the main table with device names, as ip does', () => {
+    const lines = run('routes-with-devices.mjs', ns.name).trim().split('\n').sort();
+    const oracle = ns.ipJson<{ dst: string; dev: string }[]>('-4', 'route', 'show')
+      .map((r) => `${r.dst === 'default' ? 'default' : r.dst} dev ${r.dev}`).sort();
+    expect(lines).toEqual(oracle);
+  });
+
+  it('routes-with-devices says what is wrong with a missing namespace, and exits 1', () => {
+    expect(() => run('routes-with-devices.mjs', 'nlrx-test-no-such-namespace')).toThrow(/ENOENT/);
+  });
+
+  it('ipv6-snapshot counts the IPv6 routes of every table', () => {
+    const count = ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', 'all').length;
+    expect(run('ipv6-snapshot.mjs', ns.name).trim()).toBe(`${count} IPv6 routes`);
+  });
+
+  it('live-routes prints the rows count, then each change', async () => {
+    const child = spawn(process.execPath, [example('live-routes.mjs'), ns.name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const seen = (text: string) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`never printed ${text}; got:\n${out}`)), 20_000);
+      const check = () => {
+        if (!out.includes(text)) return;
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve();
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      const rows = ns.ipJson<unknown[]>('-4', 'route', 'show', 'table', 'all').length;
+      await seen(`${rows} routes, now live`);
+      ns.ip('route', 'add', '203.0.113.0/24', 'dev', 'ex1');
+      await seen('+ 203.0.113.0/24 table 254');
+      ns.ip('route', 'del', '203.0.113.0/24', 'dev', 'ex1');
+      await seen('- 203.0.113.0/24 table 254');
+    } finally {
+      child.kill();
+    }
+  });
+});
