@@ -56,6 +56,11 @@ export function namespacePath(netns: string): string {
 /**
  * NetlinkSocket is the real transport: a non-blocking AF_NETLINK socket read
  * on demand from the event loop. Nothing is read while no read is pending.
+ *
+ * @example
+ * const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: 'blue', groups: [RTNLGRP_LINK] });
+ * const batch = await socket.read(); // the next link notifications
+ * socket.close();
  */
 export class NetlinkSocket implements Transport {
   readonly #native: NativeSocket;
