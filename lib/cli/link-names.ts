@@ -2,10 +2,9 @@
  * Interface names for the route, rule and nexthop commands: one RTM_GETLINK
  * dump reduced to ifindex ⇄ name, which is all they need to print `dev`.
  */
-import { lastValueFrom, reduce } from 'rxjs';
 import { AttributeCursor } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN } from '../codec/header.js';
-import { dump, type DumpOptions } from '../rx/dump.js';
+import { forEachDumpBatch, type ForEachDumpOptions } from '../rx/for-each-dump-batch.js';
 import { RTM_GETLINK, RTM_NEWLINK } from '../route/constants.js';
 
 /** sizeof(struct ifinfomsg). */
@@ -33,15 +32,18 @@ export interface LinkNames {
  * @example
  * const { index } = await linkNames({ netns: ctx.netns });
  */
-export async function linkNames(options: DumpOptions = {}): Promise<LinkNames> {
+export async function linkNames(options: ForEachDumpOptions = {}): Promise<LinkNames> {
   const request = { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload: new Uint8Array(IFINFOMSG_SIZE) };
-  const byIndex = await lastValueFrom(dump(request, options).pipe(reduce((map, msg) => {
-    if (msg.type !== RTM_NEWLINK || msg.length < NLMSG_HDRLEN + IFINFOMSG_SIZE) return map;
-    const ifindex = msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4);
-    const c = new AttributeCursor(msg.data, msg.offset + NLMSG_HDRLEN + IFINFOMSG_SIZE, msg.offset + msg.length);
-    while (c.next()) if (c.type === IFLA_IFNAME) map.set(ifindex, c.string());
-    return map;
-  }, new Map<number, string>())), { defaultValue: new Map<number, string>() });
+  const byIndex = new Map<number, string>();
+  // Without RxJS: `nlrx route show` must not pay for loading it.
+  await forEachDumpBatch(request, (batch) => {
+    for (const msg of batch) {
+      if (msg.type !== RTM_NEWLINK || msg.length < NLMSG_HDRLEN + IFINFOMSG_SIZE) continue;
+      const ifindex = msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4);
+      const c = new AttributeCursor(msg.data, msg.offset + NLMSG_HDRLEN + IFINFOMSG_SIZE, msg.offset + msg.length);
+      while (c.next()) if (c.type === IFLA_IFNAME) byIndex.set(ifindex, c.string());
+    }
+  }, options);
   const byName = new Map<string, number>();
   for (const [ifindex, name] of byIndex) byName.set(name, ifindex);
   return {

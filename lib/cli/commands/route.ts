@@ -1,13 +1,17 @@
 /**
  * `nlrx route show [table ID|main|local|all] [dev NAME] [proto P] [type T] [scope S]`:
- * `ip route show` over `routes()`, with the same defaults (the main table,
- * IPv4 unless -6 or `table all`) and the same output, `-j` included.
+ * `ip route show` over the route dump, with the same defaults (the main table,
+ * IPv4 unless -6 or `table all`) and the same output, `-j` included. It runs
+ * the dump with `forEachDumpBatch` and `routeSelector` — what `routes()` does,
+ * without loading RxJS (60 ms of a 110 ms start) — on a readAhead socket, so
+ * the kernel fills the next batch while this one is printed.
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { JsonArrayWriter, TextWriter, routeJson, routeText, type RouteFormat } from '../route-format.js';
 import { routeProtocols, routeScopes, routeTables, routeTypeId } from '../route-names.js';
-import { routes, type Route, type RouteFilter } from '../../route/route.js';
+import { routeRequest, routeSelector, type Route, type RouteFilter } from '../../route/route-decode.js';
+import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 
 const USAGE = `Usage: nlrx route [ show ] [ table TABLE_ID ] [ dev NAME ] [ proto RTPROTO ]
                        [ type TYPE ] [ scope SCOPE ]
@@ -74,7 +78,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   // As ip: with a table selected and no -4/-6, only IPv4 is shown.
   const tableSelected = table !== 'all' && table !== 0;
   const family = ctx.family ?? (tableSelected ? 'inet' : undefined);
-  const options = ctx.netns === undefined ? {} : { netns: ctx.netns };
+  // One socket serves both dumps: the link names, then the routes.
+  const options: ForEachDumpOptions = { netns: ctx.netns, strictCheck: true, readAhead: 2 };
   const links = await linkNames(options);
   let ifindex: number | undefined;
   if (device !== undefined) {
@@ -98,17 +103,15 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     (protocol !== 0 || route.protocol === 0);
   const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
   const text = ctx.json ? undefined : new TextWriter(ctx.write);
-  await new Promise<void>((resolve, reject) => {
-    routes(filter, options).subscribe({
-      next(route) {
-        if (!keep(route)) return;
-        if (json) json.push(routeJson(route, format));
-        else text!.push(routeText(route, format));
-      },
-      error: reject,
-      complete: resolve,
-    });
-  });
+  const select = routeSelector(filter);
+  await forEachDumpBatch(routeRequest(filter), (batch) => {
+    for (const msg of batch) {
+      const route = select(msg);
+      if (route === undefined || !keep(route)) continue;
+      if (json) json.push(routeJson(route, format));
+      else text!.push(routeText(route, format));
+    }
+  }, options);
   json?.end();
   text?.end();
 }
