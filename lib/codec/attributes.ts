@@ -54,12 +54,14 @@ export class AttributeCursor {
       if (!this.error && at < this.end) this.error = new NetlinkDecodeError('attribute header cut short', at, this.context);
       return false;
     }
-    const nlaLen = this.data.readUInt16LE(at);
+    // Plain byte arithmetic: the 4 header bytes are within `end` (Buffer's readers would check again).
+    const d = this.data;
+    const nlaLen = d[at] | (d[at + 1] << 8);
     if (nlaLen < NLA_HDRLEN || at + nlaLen > this.end) {
       this.error = new NetlinkDecodeError(`attribute length ${nlaLen} runs past its container`, at, this.context);
       return false;
     }
-    this.rawType = this.data.readUInt16LE(at + 2);
+    this.rawType = d[at + 2] | (d[at + 3] << 8);
     this.type = this.rawType & NLA_TYPE_MASK;
     this.offset = at + NLA_HDRLEN;
     this.length = nlaLen - NLA_HDRLEN;
@@ -92,7 +94,9 @@ export class AttributeCursor {
 
   u32(): number {
     this.#expect(4, 'u32');
-    return this.data.readUInt32LE(this.offset);
+    const d = this.data;
+    const at = this.offset;
+    return (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16)) + d[at + 3] * 0x100_0000;
   }
 
   be32(): number {

@@ -5,7 +5,7 @@
 import { NetlinkDecodeError } from '../errors.js';
 import type { Batch } from '../transport/transport.js';
 import { align } from './align.js';
-import { NLMSG_HDRLEN, readHeader, type NetlinkMessage } from './header.js';
+import { NLMSG_HDRLEN, type NetlinkMessage } from './header.js';
 
 /**
  * MessageBatch is the unit of the dump pipeline: the messages of one read, in
@@ -58,11 +58,20 @@ export function splitMessages(batch: Batch): SplitResult {
       if (end - at < NLMSG_HDRLEN) {
         return { messages, error: new NetlinkDecodeError(`header cut short: ${end - at} of 16 bytes`, at, ['batch']) };
       }
-      const length = data.readUInt32LE(at);
+      // Plain byte arithmetic: the 16 bytes are known to be there (Buffer's readers would check again).
+      const length = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16)) + data[at + 3] * 0x100_0000;
       if (length < NLMSG_HDRLEN || length > end - at) {
         return { messages, error: new NetlinkDecodeError(`nlmsg_len ${length} runs outside its datagram`, at, ['batch']) };
       }
-      messages.push(readHeader(data, at));
+      messages.push({
+        data,
+        offset: at,
+        length,
+        type: data[at + 4] | (data[at + 5] << 8),
+        flags: data[at + 6] | (data[at + 7] << 8),
+        seq: (data[at + 8] | (data[at + 9] << 8) | (data[at + 10] << 16)) + data[at + 11] * 0x100_0000,
+        pid: (data[at + 12] | (data[at + 13] << 8) | (data[at + 14] << 16)) + data[at + 15] * 0x100_0000,
+      });
       // NLMSG_NEXT: the last message of a datagram may omit its padding.
       at = Math.min(at + align(length), end);
     }
