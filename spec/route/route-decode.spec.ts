@@ -86,8 +86,12 @@ describe('decodeRoute on captured kernel bytes', () => {
     expect(r.multipath?.map((h) => h.weight)).toEqual([3, 1]);
   });
 
-  it('decodes a blackhole route', () => {
-    expect(decodeRoute(msg(BLACKHOLE))).toMatchObject({ type: RTN_BLACKHOLE, dst: '10.8.0.0', oif: undefined });
+  it('decodes a blackhole route, without properties for the attributes it lacks', () => {
+    const route = decodeRoute(msg(BLACKHOLE));
+    expect(route).toMatchObject({ type: RTN_BLACKHOLE, dst: '10.8.0.0' });
+    expect(route.oif).toBeUndefined();
+    expect(Object.keys(route)).not.toContain('oif');
+    expect(Object.keys(route)).not.toContain('problems');
   });
 
   it('decodes an IPv6 route with pref and cacheinfo', () => {
