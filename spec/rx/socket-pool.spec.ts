@@ -2,8 +2,9 @@ import { firstValueFrom, lastValueFrom, count } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NetlinkSyscallError } from '../../lib/errors.js';
 import { dump } from '../../lib/rx/dump.js';
-import { SocketPool } from '../../lib/rx/socket-pool.js';
-import { closeSocketPools, socketPool } from '../../lib/rx/socket-pools.js';
+import { SocketPool, type TransportFactory } from '../../lib/rx/socket-pool.js';
+import { closeSocketPools, DUMP_BATCH_BYTES, socketPool } from '../../lib/rx/socket-pools.js';
+import type { SocketOptions } from '../../lib/transport/netlink-socket.js';
 import { done, FakeKernel, fakeKernels, route, routeDump, type Script } from '../helpers/fake-kernel.js';
 import { fakePool, record, routeRequest, values } from './fake-dump.js';
 
@@ -165,6 +166,21 @@ describe('socketPool (default registry)', () => {
     expect(socketPool(0, { netns: 'x' }, { transport: factory })).not.toBe(a);
     closeSocketPools();
     expect(await firstValueFrom(dump(routeRequest, { netns: 'x', transport: factory }).pipe(count()))).toBe(3);
+    closeSocketPools();
+  });
+
+  it('opens dump sockets with DUMP_BATCH_BYTES batches and the dump\'s readAhead, one pool per readAhead', async () => {
+    const { factory } = fakeKernels(routeDump(3));
+    const opened: SocketOptions[] = [];
+    const recording: TransportFactory = (protocol, options) => {
+      opened.push(options);
+      return factory(protocol, options);
+    };
+    expect(values(await record(dump(routeRequest, { netns: 'z', transport: recording })))).toHaveLength(3);
+    expect(values(await record(dump(routeRequest, { netns: 'z', transport: recording, readAhead: 2 })))).toHaveLength(3);
+    expect(values(await record(dump(routeRequest, { netns: 'z', transport: recording, batchBytes: 1 << 20 })))).toHaveLength(3);
+    expect(opened.map((o) => [o.batchBytes, o.readAhead ?? 0])).toEqual([[DUMP_BATCH_BYTES, 0], [DUMP_BATCH_BYTES, 2], [1 << 20, 0]]);
+    expect(socketPool(0, { netns: 'z', readAhead: 2 }, { transport: recording }).openedTotal).toBe(1);
     closeSocketPools();
   });
 });
