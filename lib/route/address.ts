@@ -2,11 +2,13 @@
  * Interface addresses: RTM_GETADDR dump requests, the RTM_NEWADDR decoder and
  * `addresses()`. Attribute numbers and flags as in <linux/if_addr.h>.
  */
-import { Observable, filter as rxFilter, map } from 'rxjs';
+import { Observable } from 'rxjs';
 import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
+import type { MessageBatch } from '../codec/message.js';
+import { dumpBatches } from '../rx/dump-batches.js';
+import type { DumpOptions, DumpRequest } from '../rx/dump.js';
 import { inetText } from '../codec/address-text.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETADDR, RTM_NEWADDR } from './constants.js';
 import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
@@ -250,10 +252,20 @@ export function matchAddress(addr: Address, filter: AddressFilter): boolean {
  * addresses({ family: 'inet' }, { netns: 'blue' }).pipe(toArray()).subscribe(console.log);
  */
 export function addresses(filter: AddressFilter = {}, options: DumpOptions = {}): Observable<Address> {
-  return dump(addressRequest(filter), { strictCheck: true, ...options }).pipe(
-    rxFilter((msg) => msg.type === RTM_NEWADDR),
-    map((msg) => ({ msg, addr: decodeAddress(msg) })),
-    rxFilter(({ msg, addr }) => (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? matchAddress(addr, { family: filter.family }) : matchAddress(addr, filter)),
-    map(({ addr }) => addr),
-  );
+  const request = addressRequest(filter);
+  const familyOnly: AddressFilter = { family: filter.family };
+  return new Observable<Address>((subscriber) =>
+    // One loop per read, not RxJS operators per message.
+    dumpBatches(request, { strictCheck: true, ...options }).subscribe({
+      next(batch: MessageBatch) {
+        for (let i = 0; i < batch.length && !subscriber.closed; i++) {
+          const msg = batch[i];
+          if (msg.type !== RTM_NEWADDR) continue;
+          const addr = decodeAddress(msg);
+          if (matchAddress(addr, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? familyOnly : filter)) subscriber.next(addr);
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }));
 }

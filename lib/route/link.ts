@@ -3,11 +3,13 @@
  * and `links()`, a cold Observable of typed links. Attribute numbers and
  * flags as in <linux/if_link.h>, <linux/if.h> and <linux/rtnetlink.h>.
  */
-import { Observable, filter as rxFilter, map } from 'rxjs';
+import { Observable } from 'rxjs';
 import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
+import type { MessageBatch } from '../codec/message.js';
+import { dumpBatches } from '../rx/dump-batches.js';
+import type { DumpOptions, DumpRequest } from '../rx/dump.js';
 import { familyName, familyNumber, type InetFamily } from './address.js';
 import { llAddrText } from '../codec/address-text.js';
 import { RTM_GETLINK, RTM_NEWLINK } from './constants.js';
@@ -371,10 +373,19 @@ function jsOnly(filter: LinkFilter): LinkFilter {
  */
 export function links(filter: LinkFilter = {}, options: DumpOptions = {}): Observable<Link> {
   const rest = jsOnly(filter);
-  return dump(linkRequest(filter), { strictCheck: true, ...options }).pipe(
-    rxFilter((msg) => msg.type === RTM_NEWLINK),
-    map((msg) => ({ msg, link: decodeLink(msg) })),
-    rxFilter(({ msg, link }) => matchLink(link, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? rest : filter)),
-    map(({ link }) => link),
-  );
+  const request = linkRequest(filter);
+  return new Observable<Link>((subscriber) =>
+    // One loop per read, not RxJS operators per message.
+    dumpBatches(request, { strictCheck: true, ...options }).subscribe({
+      next(batch: MessageBatch) {
+        for (let i = 0; i < batch.length && !subscriber.closed; i++) {
+          const msg = batch[i];
+          if (msg.type !== RTM_NEWLINK) continue;
+          const link = decodeLink(msg);
+          if (matchLink(link, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? rest : filter)) subscriber.next(link);
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }));
 }

@@ -2,11 +2,13 @@
  * Neighbours (ARP and NDP caches): RTM_GETNEIGH dump requests, the
  * RTM_NEWNEIGH decoder and `neighbors()`. Numbers as in <linux/neighbour.h>.
  */
-import { Observable, filter as rxFilter, map } from 'rxjs';
+import { Observable } from 'rxjs';
 import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
 import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { dump, type DumpOptions, type DumpRequest } from '../rx/dump.js';
+import type { MessageBatch } from '../codec/message.js';
+import { dumpBatches } from '../rx/dump-batches.js';
+import type { DumpOptions, DumpRequest } from '../rx/dump.js';
 import { familyName, familyNumber, type InetFamily } from './address.js';
 import { hexColonText, inetText } from '../codec/address-text.js';
 import { RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
@@ -240,10 +242,20 @@ export function matchNeighbour(n: Neighbour, filter: NeighbourFilter): boolean {
  * neighbors({ family: 'inet' }, { netns: 'blue' }).pipe(toArray()).subscribe(console.log);
  */
 export function neighbors(filter: NeighbourFilter = {}, options: DumpOptions = {}): Observable<Neighbour> {
-  return dump(neighbourRequest(filter), { strictCheck: true, ...options }).pipe(
-    rxFilter((msg) => msg.type === RTM_NEWNEIGH),
-    map((msg) => ({ msg, n: decodeNeighbour(msg) })),
-    rxFilter(({ msg, n }) => (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? matchNeighbour(n, { family: filter.family }) : matchNeighbour(n, filter)),
-    map(({ n }) => n),
-  );
+  const request = neighbourRequest(filter);
+  const familyOnly: NeighbourFilter = { family: filter.family };
+  return new Observable<Neighbour>((subscriber) =>
+    // One loop per read, not RxJS operators per message.
+    dumpBatches(request, { strictCheck: true, ...options }).subscribe({
+      next(batch: MessageBatch) {
+        for (let i = 0; i < batch.length && !subscriber.closed; i++) {
+          const msg = batch[i];
+          if (msg.type !== RTM_NEWNEIGH) continue;
+          const n = decodeNeighbour(msg);
+          if (matchNeighbour(n, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? familyOnly : filter)) subscriber.next(n);
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }));
 }
