@@ -153,25 +153,36 @@ async function findDump(kind) {
 }
 
 /**
- * The dump options of a library case. With `readAhead`, the dumps lease their
- * socket from a pool of their own whose sockets have a native reader thread
- * (SocketOptions.readAhead), so recv overlaps with decoding.
+ * The dump of a library case. With `readAhead`, the dumps run through the
+ * `rtnetlink()` client — what users get by default: its own pool, whose
+ * sockets have a native reader thread (SocketOptions.readAhead) and 128 KiB
+ * batches, so recv overlaps with decoding. Builds without the client's
+ * readAhead option get an equivalent SocketPool.
  */
-async function dumpOptions(netns, readAhead) {
-  if (!readAhead) return { netns };
-  const SocketPool = await findExport('SocketPool', '../dist/index.js', '../dist/rx/socket-pool.js');
-  return { pool: new SocketPool(0, { netns, strictCheck: true, readAhead }) };
+async function openDump(kind, netns, readAhead) {
+  const dump = await findDump(kind);
+  if (!readAhead) return () => dump({ netns });
+  try {
+    const rtnetlink = await findExport('rtnetlink', '../dist/index.js', '../dist/route/rtnetlink.js');
+    const client = rtnetlink({ netns, readAhead });
+    const { name, filter } = LIBRARY[kind];
+    return () => client[name](filter);
+  } catch (error) {
+    if (!(error instanceof NotAvailable)) throw error;
+    const SocketPool = await findExport('SocketPool', '../dist/index.js', '../dist/rx/socket-pool.js');
+    const pool = new SocketPool(0, { netns, strictCheck: true, readAhead });
+    return () => dump({ pool });
+  }
 }
 
 async function libraryCase({ netns, kind, mode, readAhead }) {
-  const open = await findDump(kind);
-  const options = await dumpOptions(netns, readAhead);
+  const open = await openDump(kind, netns, readAhead);
   const { lastValueFrom, toArray } = await import('rxjs');
   if (mode === 'count') {
     return () => new Promise((resolve, reject) => {
       let items = 0;
       const start = performance.now();
-      open(options).subscribe({
+      open().subscribe({
         next: () => void items++,
         error: reject,
         complete: () => resolve({ ms: performance.now() - start, items }),
@@ -180,7 +191,7 @@ async function libraryCase({ netns, kind, mode, readAhead }) {
   }
   return async () => {
     const start = performance.now();
-    const all = await lastValueFrom(open(options).pipe(toArray()));
+    const all = await lastValueFrom(open().pipe(toArray()));
     return { ms: performance.now() - start, items: all.length };
   };
 }

@@ -89,7 +89,7 @@ export function formatReport(results) {
     for (const row of group.rows) out.push(line(row));
     const p = group.paired;
     if (p?.medians) {
-      const ahead = p.countAhead === undefined ? '' : `, readAhead 2 ${ms(p.medians.countAhead)} = ${ratio(p.countAhead)}`;
+      const ahead = p.countAhead === undefined ? '' : `, rtnetlink() readAhead 2 ${ms(p.medians.countAhead)} = ${ratio(p.countAhead)}`;
       out.push(`  paired (alternating in one process): raw ${ms(p.medians.raw)}, typed counted ${ms(p.medians.count)} = ${ratio(p.count)}${ahead}`);
     } else if (p) out.push(`  paired: ${p.na ? `n/a (${p.na})` : `error: ${p.error}`}`);
   }
@@ -116,8 +116,10 @@ whole processes with stdout to /dev/null (peak RSS by /usr/bin/time), ip and nlr
 is relative to the faster raw reader (the native socket receiving the dump, nothing parsed); "× ip -j"
 to the \`ip -j\` process. Wall times on a shared machine move with its load (printed with the table;
 compare the cpu column); the "paired" line alternates the raw reader and the typed dump run by run in
-one process, so load falls on both alike, and the dump / raw targets are taken from it. A readAhead
-socket overlaps recv with decoding only while a second core is free.
+one process, so load falls on both alike, and the dump / raw targets are taken from it. "typed" rows
+call \`routes()\` (\`links()\` …) with default options — demand-driven sockets, no read-ahead; the
+"rtnetlink()" rows go through the client, whose sockets read ahead 2 batches by default: that overlaps
+recv with decoding only while a second core is free.
 
 \`\`\`text
 ${report}

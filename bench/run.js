@@ -194,7 +194,7 @@ async function measureGroup({ title, netns, kind, ipArgs, runs, scratch, log }) 
   rows.push(raw, rawAhead);
   rows.push(row('typed, counted as it streams', await step('typed, counted',
     () => childCase({ case: 'library', netns, kind, mode: 'count', runs })), { role: 'count' }));
-  rows.push(row('typed, counted, readAhead: 2 pool', await step('typed, counted, readAhead 2',
+  rows.push(row('typed, counted, rtnetlink() readAhead 2', await step('typed, counted, rtnetlink() readAhead 2',
     () => childCase({ case: 'library', netns, kind, mode: 'count', runs, readAhead: 2 })), { role: 'count-ahead' }));
   rows.push(row('typed, collected with toArray', await step('typed, toArray',
     () => childCase({ case: 'library', netns, kind, mode: 'array', runs })), { role: 'array' }));
@@ -246,7 +246,7 @@ function targets(groups) {
   // The dump-to-raw ratio from the paired runs when there are some (robust to load), else from the table.
   return [
     goal('typed route dump (counted) / raw recv limit', g.paired?.count ?? count?.ratioRaw, 1.3, '×'),
-    goal('  the same, sockets with readAhead: 2', g.paired?.countAhead ?? countAhead?.ratioRaw, 1.3, '×'),
+    goal('  the same, rtnetlink() client (readAhead: 2)', g.paired?.countAhead ?? countAhead?.ratioRaw, 1.3, '×'),
     goal('nlrx -j route show / ip -j route show', nlrx?.ratioIp, 0.8, '×'),
     goal('typed route dump, counted: peak RSS', count?.peakRssMB, 100, 'MB'),
     goal('typed route dump, toArray: peak RSS', array?.peakRssMB, 500, 'MB'),
