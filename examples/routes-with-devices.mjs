@@ -7,7 +7,7 @@ const client = rtnetlink({ netns: process.argv[2] });
 
 forkJoin([client.links().pipe(toArray()), client.routes({ family: 'inet', table: 'main' }).pipe(toArray())])
   .pipe(map(([links, routes]) => {
-    const names = new Map(links.map((l) => [l.index, l.ifname]));
+    const names = new Map(links.map((l) => [l.ifindex, l.ifname]));
     return routes.map((r) => `${r.dst === undefined ? 'default' : `${r.dst}/${r.dstLen}`} dev ${names.get(r.oif)}`);
   }))
   .subscribe({

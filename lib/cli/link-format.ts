@@ -99,7 +99,7 @@ function linkinfoJson(link: Link): JsonObject {
  * printJson(ctx, all.map((l) => linkJson(l, view)));
  */
 export function linkJson(link: Link, view: LinkView): JsonObject {
-  const out: JsonObject = { ifindex: link.index };
+  const out: JsonObject = { ifindex: link.ifindex };
   if (link.link !== undefined) {
     if (link.link === 0) out.link = null;
     else if (link.linkNetnsid !== undefined) out.link_index = link.link;
@@ -189,7 +189,7 @@ export function linkText(link: Link, view: LinkView): string {
     else if (link.linkNetnsid !== undefined) name += `@if${link.link}`;
     else name += `@${indexName(view.byIndex, link.link)}`;
   }
-  let line = `${link.index}: ${name}: <${flagNames(link.flags, isMDown(link, view)).join(',')}> `;
+  let line = `${link.ifindex}: ${name}: <${flagNames(link.flags, isMDown(link, view)).join(',')}> `;
   if (link.mtu !== undefined) line += `mtu ${link.mtu} `;
   if (link.qdisc !== undefined) line += `qdisc ${link.qdisc} `;
   if (link.master !== undefined) line += `master ${indexName(view.byIndex, link.master)} `;

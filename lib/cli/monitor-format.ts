@@ -39,7 +39,7 @@ const OBJECTS: Record<RtnetlinkNotification['kind'], string> = {
 function names(view: MonitorView): LinkNames {
   return {
     name: (ifindex) => indexName(view.links, ifindex),
-    index: (name) => [...view.links.values()].find((l) => l.ifname === name)?.index,
+    index: (name) => [...view.links.values()].find((l) => l.ifname === name)?.ifindex,
   };
 }
 
@@ -56,7 +56,7 @@ function line(text: string): string {
  * trackLinks(view, n); ctx.write(formatNotification(n, view)); forgetLinks(view, n);
  */
 export function trackLinks(view: MonitorView, n: RtnetlinkNotification): void {
-  if (n.kind === 'links' && n.action === 'new') view.links.set(n.object.index, n.object);
+  if (n.kind === 'links' && n.action === 'new') view.links.set(n.object.ifindex, n.object);
 }
 
 /**
@@ -66,7 +66,7 @@ export function trackLinks(view: MonitorView, n: RtnetlinkNotification): void {
  * forgetLinks(view, n);
  */
 export function forgetLinks(view: MonitorView, n: RtnetlinkNotification): void {
-  if (n.kind === 'links' && n.action === 'del') view.links.delete(n.object.index);
+  if (n.kind === 'links' && n.action === 'del') view.links.delete(n.object.ifindex);
 }
 
 /**
@@ -84,7 +84,7 @@ export function formatNotification(n: RtnetlinkNotification, view: MonitorView):
     let value: string;
     switch (n.kind) {
       case 'links': value = JSON.stringify(linkJson(n.object, linkView(view))); break;
-      case 'addresses': value = JSON.stringify({ ifindex: n.object.index, ifname: links.name(n.object.index), addr_info: [addressJson(n.object)] }); break;
+      case 'addresses': value = JSON.stringify({ ifindex: n.object.ifindex, ifname: links.name(n.object.ifindex), addr_info: [addressJson(n.object)] }); break;
       case 'routes': value = routeJson(n.object, routeFormat(links)); break;
       case 'neighbors': value = JSON.stringify(neighbourJson(n.object, { devName: links.name, showDev: true, stats: false })); break;
       case 'rules': value = ruleJson(n.object, false); break;
@@ -95,7 +95,7 @@ export function formatNotification(n: RtnetlinkNotification, view: MonitorView):
   let text: string;
   switch (n.kind) {
     case 'links': text = linkText(n.object, linkView(view)); break;
-    case 'addresses': text = `${n.object.index}: ${links.name(n.object.index)}${addressText(n.object)}`; break;
+    case 'addresses': text = `${n.object.ifindex}: ${links.name(n.object.ifindex)}${addressText(n.object)}`; break;
     case 'routes': text = routeText(n.object, routeFormat(links)); break;
     case 'neighbors': text = neighbourText(n.object, { devName: links.name, showDev: true, stats: false }); break;
     case 'rules': text = ruleText(n.object, false); break;

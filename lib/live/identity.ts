@@ -17,8 +17,8 @@ import { RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL } f
  * @example
  * linkKey(link); // '3'
  */
-export function linkKey(link: Pick<Link, 'index'>): string {
-  return `${link.index}`;
+export function linkKey(link: Pick<Link, 'ifindex'>): string {
+  return `${link.ifindex}`;
 }
 
 /**
@@ -29,8 +29,8 @@ export function linkKey(link: Pick<Link, 'index'>): string {
  * @example
  * addressKey(addr); // '2|3|10.0.0.1/24|10.0.0.1'
  */
-export function addressKey(addr: Pick<Address, 'family' | 'index' | 'local' | 'address' | 'prefixlen'>): string {
-  return `${addr.family}|${addr.index}|${addr.local ?? addr.address ?? ''}/${addr.prefixlen}|${addr.address ?? ''}`;
+export function addressKey(addr: Pick<Address, 'family' | 'ifindex' | 'local' | 'address' | 'prefixlen'>): string {
+  return `${addr.family}|${addr.ifindex}|${addr.local ?? addr.address ?? ''}/${addr.prefixlen}|${addr.address ?? ''}`;
 }
 
 /**

@@ -81,7 +81,7 @@ export interface Address {
   /** RT_SCOPE_*: 0 global, 200 site, 253 link, 254 host, 255 nowhere. */
   scope: number;
   /** ifa_index: the interface. */
-  index: number;
+  ifindex: number;
   address?: string;
   local?: string;
   label?: string;
@@ -183,7 +183,7 @@ export function decodeAddress(msg: NetlinkMessage): Address {
     prefixlen: data[start + 1],
     flags: data[start + 2],
     scope: data[start + 3],
-    index: data.readUInt32LE(start + 4),
+    ifindex: data.readUInt32LE(start + 4),
     unknown: [],
     problems: [],
   };
@@ -239,7 +239,7 @@ function inetAttr(cursor: AttributeCursor, size: number): string {
  */
 export function matchAddress(addr: Address, filter: AddressFilter): boolean {
   if (filter.family !== undefined && addr.family !== familyNumber(filter.family)) return false;
-  if (filter.ifindex !== undefined && filter.ifindex !== 0 && addr.index !== filter.ifindex) return false;
+  if (filter.ifindex !== undefined && filter.ifindex !== 0 && addr.ifindex !== filter.ifindex) return false;
   return true;
 }
 

@@ -117,7 +117,7 @@ export interface Link {
   /** ifi_type: ARPHRD_* (1 ether, 772 loopback …). */
   type: number;
   /** ifi_index. */
-  index: number;
+  ifindex: number;
   /** ifi_flags: IFF_* bits. */
   flags: number;
   ifname?: string;
@@ -263,7 +263,7 @@ export function decodeLink(msg: NetlinkMessage): Link {
   const link: Link = {
     family: data[start],
     type,
-    index: data.readInt32LE(start + 4),
+    ifindex: data.readInt32LE(start + 4),
     flags: data.readUInt32LE(start + 8),
     unknown: [],
     problems: [],
@@ -349,7 +349,7 @@ export function decodeLink(msg: NetlinkMessage): Link {
  * matchLink(link, { up: true }); // true when IFF_UP is set
  */
 export function matchLink(link: Link, filter: LinkFilter): boolean {
-  if (filter.ifindex !== undefined && link.index !== filter.ifindex) return false;
+  if (filter.ifindex !== undefined && link.ifindex !== filter.ifindex) return false;
   if (filter.ifname !== undefined && link.ifname !== filter.ifname) return false;
   if (filter.up && (link.flags & IFF_UP) === 0) return false;
   if (filter.master !== undefined && (link.master ?? 0) !== filter.master) return false;

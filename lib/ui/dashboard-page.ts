@@ -68,11 +68,11 @@ const pfx = (a, l) => a === undefined ? "default" : a + "/" + l;
 const linkState = (l) => l.operstate !== undefined && l.operstate !== 0 ? OPER[l.operstate] || String(l.operstate) : (l.flags & 1 ? "UP" : "DOWN");
 const TABLES = {
   links: {title: "Links", cols: [
-    ["index", (l) => l.index], ["name", (l) => l.ifname || ""], ["state", linkState],
+    ["index", (l) => l.ifindex], ["name", (l) => l.ifname || ""], ["state", linkState],
     ["admin", (l) => l.flags & 1 ? "up" : "down"], ["mtu", (l) => l.mtu], ["kind", (l) => (l.linkinfo && l.linkinfo.kind) || ""],
     ["address", (l) => l.address || ""], ["master", (l) => l.master === undefined ? "" : dev(l.master)]]},
   addresses: {title: "Addresses", cols: [
-    ["dev", (a) => dev(a.index)], ["family", (a) => FAMILY[a.family] || a.family], ["address", (a) => pfx(a.local || a.address, a.prefixlen)],
+    ["dev", (a) => dev(a.ifindex)], ["family", (a) => FAMILY[a.family] || a.family], ["address", (a) => pfx(a.local || a.address, a.prefixlen)],
     ["scope", (a) => SCOPE[a.scope] ?? a.scope], ["label", (a) => a.label || ""]]},
   routes: {title: "Routes", cols: [
     ["dst", (r) => pfx(r.dst, r.dstLen)], ["gateway", (r) => r.gateway || (r.multipath ? "multipath" : "")], ["dev", (r) => dev(r.oif)],
@@ -155,10 +155,10 @@ function connect(t) {
     if (t.synced && d.reason !== "initial") notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")");
     t.rows.clear(); t.loading = true;
   });
-  on("rows", (d) => { for (const r of d.rows) { t.rows.set(r.key, r.value); if (t.kind === "links") names.set(r.value.index, r.value.ifname); } });
+  on("rows", (d) => { for (const r of d.rows) { t.rows.set(r.key, r.value); if (t.kind === "links") names.set(r.value.ifindex, r.value.ifname); } });
   on("synced", () => { t.synced = true; t.loading = false; schedule(t); if (t.kind === "links") for (const k in tables) schedule(tables[k]); });
-  on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.index, d.value.ifname); changed(d.key); });
-  on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.index, d.value.ifname); changed(d.key); });
+  on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
+  on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
   on("remove", (d) => { t.rows.delete(d.key); t.changed.delete(d.key); schedule(t); });
   on("resync", (d) => notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"));
   on("error", (d) => notice("error: " + t.kind + ": " + (d.code || "") + " " + d.message));

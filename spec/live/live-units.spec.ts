@@ -42,9 +42,9 @@ describe('identity', () => {
   });
 
   it('identifies links by index, addresses by device, family, prefix and peer, nexthops by id', () => {
-    expect(linkKey({ index: 7 })).toBe('7');
-    const a = { family: 2, index: 3, local: '10.0.0.1', address: '10.0.0.1', prefixlen: 24 };
-    expect(addressKey({ ...a, index: 4 })).not.toBe(addressKey(a));
+    expect(linkKey({ ifindex: 7 })).toBe('7');
+    const a = { family: 2, ifindex: 3, local: '10.0.0.1', address: '10.0.0.1', prefixlen: 24 };
+    expect(addressKey({ ...a, ifindex: 4 })).not.toBe(addressKey(a));
     expect(addressKey({ ...a, prefixlen: 16 })).not.toBe(addressKey(a));
     expect(addressKey({ ...a, address: '10.0.0.2' })).not.toBe(addressKey(a));
     expect(nexthopKey({ id: 9 })).toBe('9');

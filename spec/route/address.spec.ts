@@ -34,7 +34,7 @@ describe('decodeAddress (captured bytes)', () => {
   it('decodes an IPv4 secondary address with its label', () => {
     const addr = decodeAddress(message(V4));
     expect(addr).toMatchObject({
-      family: 2, prefixlen: 24, scope: 0, index: 3, local: '192.0.2.2', address: '192.0.2.2', label: 'va:sec',
+      family: 2, prefixlen: 24, scope: 0, ifindex: 3, local: '192.0.2.2', address: '192.0.2.2', label: 'va:sec',
       cacheinfo: { valid: 0xffffffff, preferred: 0xffffffff },
     });
     expect(addr.flags).toBe(IFA_F_SECONDARY | IFA_F_PERMANENT);
@@ -97,10 +97,10 @@ describe.skipIf(!isRoot)('addresses() against ip -j addr (real kernel)', () => {
   it('carries the same values as ip', () => {
     const ip = fx.ns.ipJson<IpAddrLink[]>('addr', 'show');
     const expected = ip.flatMap((l) => l.addr_info.map((a) => ({ index: l.ifindex, ...a })));
-    const mine = [...all].sort((a, b) => a.index - b.index);
+    const mine = [...all].sort((a, b) => a.ifindex - b.ifindex);
     expect(mine.length).toBe(expected.length);
     for (const want of expected) {
-      const got = mine.find((a) => a.index === want.index && (a.local ?? a.address) === want.local);
+      const got = mine.find((a) => a.ifindex === want.index && (a.local ?? a.address) === want.local);
       expect(got, want.local).toBeDefined();
       expect(got!.prefixlen).toBe(want.prefixlen);
       expect(got!.label).toBe(want.label);
@@ -112,7 +112,7 @@ describe.skipIf(!isRoot)('addresses() against ip -j addr (real kernel)', () => {
   });
 
   it('gives the same addresses whether the kernel or JS filters', async () => {
-    const va = all.find((a) => a.label === 'va')!.index;
+    const va = all.find((a) => a.label === 'va')!.ifindex;
     for (const filter of [{ family: 'inet' }, { family: 'inet6' }, { ifindex: va }, { family: 'inet6', ifindex: va }] as AddressFilter[]) {
       const kernel = await lastValueFrom(addresses(filter, { netns: fx.ns.name }).pipe(toArray()));
       const js = all.filter((a) => matchAddress(a, filter));

@@ -93,7 +93,7 @@ describe('decodeLink (captured bytes)', () => {
   it('decodes lo as the kernel sent it', () => {
     const link = decodeLink(message(LO));
     expect(link).toMatchObject({
-      family: 0, type: 772, index: 1, ifname: 'lo', mtu: 65536, qdisc: 'noqueue', txqlen: 1000,
+      family: 0, type: 772, ifindex: 1, ifname: 'lo', mtu: 65536, qdisc: 'noqueue', txqlen: 1000,
       operstate: 0, linkmode: 0, group: 0, address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00',
       numTxQueues: 1, numRxQueues: 1, minMtu: 0, maxMtu: 0, inet6AddrGenMode: 0,
     });
@@ -194,8 +194,8 @@ describe.skipIf(!isRoot)('links() against ip -j link (real kernel)', () => {
 
   it('carries the same values as ip for every link', () => {
     const ip = fx.ns.ipJson<IpLink[]>('-d', 'link', 'show');
-    expect(all.map((l) => l.index)).toEqual(ip.map((l) => l.ifindex));
-    const byIndex = new Map(all.map((l) => [l.index, l]));
+    expect(all.map((l) => l.ifindex)).toEqual(ip.map((l) => l.ifindex));
+    const byIndex = new Map(all.map((l) => [l.ifindex, l]));
     for (const expected of ip) {
       const link = byIndex.get(expected.ifindex)!;
       expect(link.ifname).toBe(expected.ifname);
@@ -208,7 +208,7 @@ describe.skipIf(!isRoot)('links() against ip -j link (real kernel)', () => {
       if (expected.link_index) expect(link.link).toBe(expected.link_index);
       expect(link.problems).toEqual([]);
     }
-    expect(byIndex.get(all.find((l) => l.ifname === 'vb')!.index)?.mtu).toBe(1400);
+    expect(byIndex.get(all.find((l) => l.ifname === 'vb')!.ifindex)?.mtu).toBe(1400);
   });
 
   it('decodes link kinds and the bridge port', () => {
@@ -222,18 +222,18 @@ describe.skipIf(!isRoot)('links() against ip -j link (real kernel)', () => {
 
   it('gives the same links whether the kernel or JS filters (kind, master)', async () => {
     const options = { netns: fx.ns.name };
-    const br0 = all.find((l) => l.ifname === 'br0')!.index;
+    const br0 = all.find((l) => l.ifname === 'br0')!.ifindex;
     for (const filter of [{ kind: 'veth' }, { master: br0 }, { kind: 'bridge', up: true }] as LinkFilter[]) {
       const kernel = await lastValueFrom(links(filter, options).pipe(toArray()));
       const js = all.filter((l) => matchLink(l, filter));
-      expect(kernel.map((l) => l.index)).toEqual(js.map((l) => l.index));
+      expect(kernel.map((l) => l.ifindex)).toEqual(js.map((l) => l.ifindex));
       expect(kernel.length).toBeGreaterThan(0);
     }
   });
 
   it('applies ifindex in JS (link dumps cannot filter on it)', async () => {
     const va = all.find((l) => l.ifname === 'va')!;
-    const one = await lastValueFrom(links({ ifindex: va.index }, { netns: fx.ns.name }).pipe(toArray()));
+    const one = await lastValueFrom(links({ ifindex: va.ifindex }, { netns: fx.ns.name }).pipe(toArray()));
     expect(one.map((l) => l.ifname)).toEqual(['va']);
   });
 });

@@ -28,7 +28,7 @@ describe.skipIf(!isRoot)('rtnetlink client (real kernel)', () => {
     const named = await lastValueFrom(
       forkJoin([client.links().pipe(toArray()), client.routes({ family: 'inet', table: 'main' }).pipe(toArray())]).pipe(
         map(([links, routes]) => {
-          const names = new Map(links.map((l) => [l.index, l.ifname]));
+          const names = new Map(links.map((l) => [l.ifindex, l.ifname]));
           return routes.map((r) => ({
             dst: r.dst === undefined ? 'default' : r.dstLen === 32 ? r.dst : `${r.dst}/${r.dstLen}`,
             dev: r.oif === undefined ? undefined : names.get(r.oif),

@@ -18,9 +18,9 @@ const USAGE = 'Usage: nlrx address show [ dev NAME ] [ up ]';
 function byInterface(list: readonly Address[]): Map<number, Address[]> {
   const groups = new Map<number, Address[]>();
   for (const addr of list) {
-    const group = groups.get(addr.index);
+    const group = groups.get(addr.ifindex);
     if (group) group.push(addr);
-    else groups.set(addr.index, [addr]);
+    else groups.set(addr.ifindex, [addr]);
   }
   return groups;
 }
@@ -59,8 +59,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const links$ = ctx.family === 'inet6' && dev === undefined
     ? forkJoin([links({ family: 'inet6' }, options).pipe(toArray()), links({}, options).pipe(toArray())]).pipe(
       map(([inet6, plain]) => {
-        const txqlen = new Map(plain.map((l) => [l.index, l.txqlen]));
-        return inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.index) } : l));
+        const txqlen = new Map(plain.map((l) => [l.ifindex, l.txqlen]));
+        return inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.ifindex) } : l));
       }))
     : links({}, options).pipe(toArray());
   const [all, addrs] = await lastValueFrom(links$.pipe(
@@ -71,17 +71,17 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   ));
   const groups = byInterface(addrs);
   const view: LinkView = { byIndex: byIndexOf(all), doLink: false, family: ctx.family, details: ctx.details, stats: ctx.stats };
-  const shown = all.filter((link) => (ifindex === undefined || link.index === ifindex) &&
+  const shown = all.filter((link) => (ifindex === undefined || link.ifindex === ifindex) &&
     // With -4 / -6, ip leaves out links that have no address of the family.
-    (ctx.family === undefined || groups.has(link.index)));
+    (ctx.family === undefined || groups.has(link.ifindex)));
   const isUp = (link: Link) => !up || (link.flags & 1) !== 0;
   if (ctx.json) {
     // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {}.
     printJson(ctx, shown.map((link) => (isUp(link) ? {
       ...linkJson(link, view),
-      addr_info: (groups.get(link.index) ?? []).map(addressJson),
+      addr_info: (groups.get(link.ifindex) ?? []).map(addressJson),
     } : {})));
   } else {
-    ctx.write(shown.filter(isUp).map((link) => linkText(link, view) + (groups.get(link.index) ?? []).map(addressText).join('')).join(''));
+    ctx.write(shown.filter(isUp).map((link) => linkText(link, view) + (groups.get(link.ifindex) ?? []).map(addressText).join('')).join(''));
   }
 }

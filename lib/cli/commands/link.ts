@@ -12,7 +12,7 @@ const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master 
 
 /** The links dump of the command's namespace, by index (for names and M-DOWN). */
 export function byIndexOf(all: readonly Link[]): Map<number, Link> {
-  return new Map(all.map((link) => [link.index, link]));
+  return new Map(all.map((link) => [link.ifindex, link]));
 }
 
 /**
@@ -24,7 +24,7 @@ export function byIndexOf(all: readonly Link[]): Map<number, Link> {
 export function deviceIndex(all: readonly Link[], name: string): number {
   const link = all.find((l) => l.ifname === name);
   if (!link) throw new UsageError(`Device "${name}" does not exist.`);
-  return link.index;
+  return link.ifindex;
 }
 
 /**
@@ -66,7 +66,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   if (master !== undefined) filter.master = deviceIndex(all, master);
   const candidates$: Observable<Link[]> = filter.kind !== undefined || filter.master !== undefined
     ? links(filter, options).pipe(toArray())
-    : of(all.filter((l) => filter.ifindex === undefined || l.index === filter.ifindex));
+    : of(all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex));
   const [candidates] = await lastValueFrom(forkJoin([candidates$]));
   const isShown = (link: Link) => !up || (link.flags & 1) !== 0;
   const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };

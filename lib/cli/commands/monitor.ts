@@ -96,7 +96,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     lastValueFrom(links({}, options).pipe(toArray())).then((all: Link[]) => {
-      for (const link of all) if (!view.links.has(link.index)) view.links.set(link.index, link);
+      for (const link of all) if (!view.links.has(link.ifindex)) view.links.set(link.ifindex, link);
       ready = true;
       for (const n of early.splice(0)) print(n);
     }, (error: unknown) => {
