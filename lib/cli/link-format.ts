@@ -23,7 +23,7 @@ const IFF_RUNNING = 1 << 6;
  * is on.
  *
  * @example
- * const view: LinkView = { byIndex: new Map(all.map((l) => [l.index, l])), doLink: true, details: false, stats: false };
+ * const view: LinkView = { byIndex: new Map(all.map((l) => [l.ifindex, l])), doLink: true, details: false, stats: false };
  */
 export interface LinkView {
   byIndex: ReadonlyMap<number, Link>;

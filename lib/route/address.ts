@@ -70,7 +70,7 @@ export interface AddressCacheInfo {
  * point-to-point links (the peer). Addresses are in inet_ntop text form.
  *
  * @example
- * addresses({ family: 'inet6' }).subscribe((a) => console.log(a.index, a.local, a.prefixlen));
+ * addresses({ family: 'inet6' }).subscribe((a) => console.log(a.ifindex, a.local, a.prefixlen));
  */
 export interface Address {
   /** AF_INET (2) or AF_INET6 (10). */

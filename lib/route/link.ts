@@ -109,7 +109,7 @@ export const IF_OPER_UP = 6;
  * in iproute2's text form.
  *
  * @example
- * links({}, { netns: 'blue' }).subscribe((link) => console.log(link.index, link.ifname, link.operstate));
+ * links({}, { netns: 'blue' }).subscribe((link) => console.log(link.ifindex, link.ifname, link.operstate));
  */
 export interface Link {
   /** ifi_family: AF_UNSPEC for ordinary dumps. */
