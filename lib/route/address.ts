@@ -93,8 +93,8 @@ export interface Address {
   metric?: number;
   /** IFA_PROTO: who added the address (IFAPROT_*). */
   proto?: number;
-  unknown: RawAttribute[];
-  problems: NetlinkDecodeError[];
+  unknown?: RawAttribute[];
+  problems?: NetlinkDecodeError[];
 }
 
 /**
@@ -184,8 +184,6 @@ export function decodeAddress(msg: NetlinkMessage): Address {
     flags: data[start + 2],
     scope: data[start + 3],
     ifindex: data.readUInt32LE(start + 4),
-    unknown: [],
-    problems: [],
   };
   const size = family === AF_INET ? 4 : family === AF_INET6 ? 16 : -1;
   const cursor = new AttributeCursor(data, start + IFADDRMSG_SIZE, end, ['RTM_NEWADDR']);
@@ -210,13 +208,13 @@ export function decodeAddress(msg: NetlinkMessage): Address {
             tstamp: data.readUInt32LE(cursor.offset + 12),
           };
           break;
-        default: addr.unknown.push(rawAttribute(cursor));
+        default: (addr.unknown ??= []).push(rawAttribute(cursor));
       }
     } catch (error) {
-      addr.problems.push(asDecodeError(error));
+      (addr.problems ??= []).push(asDecodeError(error));
     }
   }
-  if (cursor.error) addr.problems.push(cursor.error);
+  if (cursor.error) (addr.problems ??= []).push(cursor.error);
   return addr;
 }
 

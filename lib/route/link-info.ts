@@ -88,7 +88,7 @@ export interface LinkInfo {
   data?: RawAttribute[];
   /** IFLA_INFO_SLAVE_DATA of slave kinds not decoded here. */
   slaveData?: RawAttribute[];
-  unknown: RawAttribute[];
+  unknown?: RawAttribute[];
 }
 
 /**
@@ -209,7 +209,7 @@ function rawList(cursor: AttributeCursor, problems: NetlinkDecodeError[]): RawAt
  * link.linkinfo = decodeLinkInfo(cursor.nested('IFLA_LINKINFO'), link.problems);
  */
 export function decodeLinkInfo(cursor: AttributeCursor, problems: NetlinkDecodeError[]): LinkInfo {
-  const info: LinkInfo = { unknown: [] };
+  const info: LinkInfo = {};
   let data: AttributeCursor | undefined;
   let slaveData: AttributeCursor | undefined;
   while (cursor.next()) {
@@ -218,7 +218,7 @@ export function decodeLinkInfo(cursor: AttributeCursor, problems: NetlinkDecodeE
       case IFLA_INFO_SLAVE_KIND: info.slaveKind = cursor.string(); break;
       case IFLA_INFO_DATA: data = cursor.nested('IFLA_INFO_DATA'); break;
       case IFLA_INFO_SLAVE_DATA: slaveData = cursor.nested('IFLA_INFO_SLAVE_DATA'); break;
-      default: info.unknown.push(rawAttribute(cursor));
+      default: (info.unknown ??= []).push(rawAttribute(cursor));
     }
   }
   if (cursor.error) problems.push(cursor.error);

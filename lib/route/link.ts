@@ -168,9 +168,9 @@ export interface Link {
   /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*). */
   inet6AddrGenMode?: number;
   /** Attributes not decoded here (IFLA_XDP, newer kernels' additions …), copied. */
-  unknown: RawAttribute[];
+  unknown?: RawAttribute[];
   /** Malformed attributes met while decoding; the rest of the link is still decoded. */
-  problems: NetlinkDecodeError[];
+  problems?: NetlinkDecodeError[];
 }
 
 /**
@@ -265,9 +265,10 @@ export function decodeLink(msg: NetlinkMessage): Link {
     type,
     ifindex: data.readInt32LE(start + 4),
     flags: data.readUInt32LE(start + 8),
-    unknown: [],
-    problems: [],
   };
+  // Filled on the way, attached only when not empty.
+  const unknown: RawAttribute[] = [];
+  const problems: NetlinkDecodeError[] = [];
   // Attributes start after the struct as this kernel defines it; NLMSG_ALIGN(16) is 16.
   const cursor = new AttributeCursor(data, start + IFINFOMSG_SIZE, end, ['RTM_NEWLINK']);
   while (cursor.next()) {
@@ -314,30 +315,32 @@ export function decodeLink(msg: NetlinkMessage): Link {
           if (cursor.length % 8 !== 0 || cursor.length === 0) cursor.u64(); // throws the size error
           link.stats64 = decodeStats64(data, cursor.offset, cursor.length);
           break;
-        case IFLA_LINKINFO: link.linkinfo = decodeLinkInfo(cursor.nested('IFLA_LINKINFO'), link.problems); break;
+        case IFLA_LINKINFO: link.linkinfo = decodeLinkInfo(cursor.nested('IFLA_LINKINFO'), problems); break;
         case IFLA_AF_SPEC: {
-          const mode = decodeInet6AddrGenMode(cursor.nested('IFLA_AF_SPEC'), link.problems);
+          const mode = decodeInet6AddrGenMode(cursor.nested('IFLA_AF_SPEC'), problems);
           if (mode !== undefined) link.inet6AddrGenMode = mode;
           // The rest of IFLA_AF_SPEC (per-family conf arrays) is large and kept raw.
-          link.unknown.push(rawAttribute(cursor));
+          unknown.push(rawAttribute(cursor));
           break;
         }
         case IFLA_PROP_LIST: {
           const names = cursor.nested('IFLA_PROP_LIST');
           link.altnames = [];
           while (names.next()) if (names.type === IFLA_ALT_IFNAME) link.altnames.push(names.string());
-          if (names.error) link.problems.push(names.error);
+          if (names.error) problems.push(names.error);
           break;
         }
         // 32-bit stats duplicate IFLA_STATS64; padding carries nothing.
         case IFLA_STATS: case IFLA_PAD: break;
-        default: link.unknown.push(rawAttribute(cursor));
+        default: unknown.push(rawAttribute(cursor));
       }
     } catch (error) {
-      link.problems.push(asDecodeError(error));
+      problems.push(asDecodeError(error));
     }
   }
-  if (cursor.error) link.problems.push(cursor.error);
+  if (cursor.error) problems.push(cursor.error);
+  if (unknown.length > 0) link.unknown = unknown;
+  if (problems.length > 0) link.problems = problems;
   return link;
 }
 

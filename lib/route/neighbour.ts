@@ -95,8 +95,8 @@ export interface Neighbour {
   protocol?: number;
   nhId?: number;
   flagsExt?: number;
-  unknown: RawAttribute[];
-  problems: NetlinkDecodeError[];
+  unknown?: RawAttribute[];
+  problems?: NetlinkDecodeError[];
 }
 
 /**
@@ -176,8 +176,6 @@ export function decodeNeighbour(msg: NetlinkMessage): Neighbour {
     state: data.readUInt16LE(start + 8),
     flags: data[start + 10],
     type: data[start + 11],
-    unknown: [],
-    problems: [],
   };
   const cursor = new AttributeCursor(data, start + NDMSG_SIZE, end, ['RTM_NEWNEIGH']);
   while (cursor.next()) {
@@ -210,13 +208,13 @@ export function decodeNeighbour(msg: NetlinkMessage): Neighbour {
             refcnt: data.readUInt32LE(cursor.offset + 12),
           };
           break;
-        default: n.unknown.push(rawAttribute(cursor));
+        default: (n.unknown ??= []).push(rawAttribute(cursor));
       }
     } catch (error) {
-      n.problems.push(asDecodeError(error));
+      (n.problems ??= []).push(asDecodeError(error));
     }
   }
-  if (cursor.error) n.problems.push(cursor.error);
+  if (cursor.error) (n.problems ??= []).push(cursor.error);
   return n;
 }
 

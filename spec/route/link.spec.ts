@@ -99,20 +99,20 @@ describe('decodeLink (captured bytes)', () => {
     });
     expect(link.flags & (IFF_UP | IFF_LOOPBACK)).toBe(IFF_UP | IFF_LOOPBACK);
     expect(link.stats64?.rxPackets).toBe(0);
-    expect(link.problems).toEqual([]);
+    expect(link.problems).toBeUndefined();
     // IFLA_GSO_IPV4_MAX_SIZE (63) is newer than the uapi table: kept raw, not lost.
-    expect(link.unknown.find((a) => a.type === 63)?.data).toEqual(Uint8Array.from([0, 0, 1, 0]));
+    expect(link.unknown?.find((a) => a.type === 63)?.data).toEqual(Uint8Array.from([0, 0, 1, 0]));
   });
 
   it('keeps an unknown attribute raw, with its bytes copied out of the batch', () => {
     const msg = withAttributes(LO, attribute(999, Buffer.from([1, 2, 3, 4, 5])));
     const link = decodeLink(msg);
-    const raw = link.unknown.find((a) => a.type === 999);
+    const raw = link.unknown?.find((a) => a.type === 999);
     expect(raw?.data).toEqual(Uint8Array.from([1, 2, 3, 4, 5]));
     msg.data.fill(0);
     expect(raw?.data).toEqual(Uint8Array.from([1, 2, 3, 4, 5]));
     expect(link.ifname).toBe('lo');
-    expect(link.problems).toEqual([]);
+    expect(link.problems).toBeUndefined();
   });
 
   it('records a wrong-size attribute as a problem and decodes the rest', () => {
@@ -121,7 +121,7 @@ describe('decodeLink (captured bytes)', () => {
     expect(link.ifname).toBe('lo');
     expect(link.mtu).toBe(65536);
     expect(link.problems).toHaveLength(1);
-    expect(link.problems[0].code).toBe('EPROTO');
+    expect(link.problems?.[0].code).toBe('EPROTO');
   });
 
   it('records an attribute that runs past the message and keeps what came before', () => {
@@ -138,7 +138,7 @@ describe('decodeLink (captured bytes)', () => {
     stats.writeUInt32LE(7, 0); // rx_packets
     const link = decodeLink(withAttributes(LO, attribute(23, stats)));
     expect(link.stats64?.rxPackets).toBe(7);
-    expect(link.problems).toEqual([]);
+    expect(link.problems).toBeUndefined();
   });
 
   it('refuses a message too short for its ifinfomsg', () => {
@@ -206,7 +206,7 @@ describe.skipIf(!isRoot)('links() against ip -j link (real kernel)', () => {
       if (expected.master) expect(byIndex.get(link.master!)?.ifname).toBe(expected.master);
       if (expected.link) expect(byIndex.get(link.link!)?.ifname).toBe(expected.link);
       if (expected.link_index) expect(link.link).toBe(expected.link_index);
-      expect(link.problems).toEqual([]);
+      expect(link.problems).toBeUndefined();
     }
     expect(byIndex.get(all.find((l) => l.ifname === 'vb')!.ifindex)?.mtu).toBe(1400);
   });
