@@ -187,6 +187,46 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     }
   });
 
+  it('reports the source namespace id of each datagram with listenAllNsid', async () => {
+    const RTNLGRP_LINK = 1;
+    const peer = createNetns('peer');
+    try {
+      // In our namespace, the peer namespace is known as nsid 7.
+      ns.ip('netns', 'set', peer.name, '7');
+      const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, groups: [RTNLGRP_LINK], listenAllNsid: true });
+      try {
+        peer.ip('link', 'add', 'nsid-a', 'type', 'veth', 'peer', 'name', 'nsid-b');
+        ns.ip('link', 'set', 'nlrx-b', 'mtu', '1400');
+        const seen = new Map<number, string[]>();
+        // Link notifications from both namespaces: the peer's two veths, our MTU change.
+        for (let i = 0; i < 20 && !(seen.get(7)?.includes('nsid-a') && seen.get(-1)?.includes('nlrx-b')); i++) {
+          const batch = await socket.read();
+          expect(batch.nsids).toHaveLength(batch.ends.length);
+          let start = 0;
+          batch.ends.forEach((end, d) => {
+            for (let at = start; at < end;) {
+              const length = batch.data.readUInt32LE(at);
+              const cursor = new AttributeCursor(batch.data, at + NLMSG_HDRLEN + IFINFOMSG_SIZE, at + length);
+              while (cursor.next()) {
+                if (cursor.type === IFLA_IFNAME) seen.set(batch.nsids![d], [...(seen.get(batch.nsids![d]) ?? []), cursor.string()]);
+              }
+              at += (length + 3) & ~3;
+            }
+            start = end;
+          });
+        }
+        expect(seen.get(7)).toContain('nsid-a');
+        // Our own namespace's notifications carry no nsid (NETNSA_NSID_NOT_ASSIGNED).
+        expect(seen.get(-1)).toContain('nlrx-b');
+        expect(seen.get(7)).not.toContain('nlrx-b');
+      } finally {
+        socket.close();
+      }
+    } finally {
+      peer.remove();
+    }
+  });
+
   describe('with 100k routes', () => {
     beforeAll(() => {
       ns.ip('link', 'set', 'nlrx-a', 'up');
