@@ -109,29 +109,56 @@ export interface LinkStats64 {
   rxCompressed: number; txCompressed: number; rxNohandler: number; rxOtherhostDropped: number;
 }
 
-const STATS64_FIELDS: readonly (keyof LinkStats64)[] = [
-  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped',
-  'multicast', 'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors',
-  'rxFifoErrors', 'rxMissedErrors', 'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors',
-  'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed', 'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
-];
+/** One __u64 counter of struct rtnl_link_stats64, or 0 past the end of a shorter struct. */
+function counter(data: Buffer, at: number, end: number): number {
+  if (at + 8 > end) return 0;
+  // Byte arithmetic: the attribute cursor already checked `end` against the buffer.
+  return data[at] + data[at + 1] * 0x100 + data[at + 2] * 0x1_0000 + data[at + 3] * 0x100_0000 +
+    (data[at + 4] + data[at + 5] * 0x100 + data[at + 6] * 0x1_0000 + data[at + 7] * 0x100_0000) * 0x1_0000_0000;
+}
 
 /**
  * decodeStats64 reads struct rtnl_link_stats64 of any length that is a
- * multiple of 8: the struct grows at its end across kernels.
+ * multiple of 8: the struct grows at its end across kernels. The object is
+ * one literal, so every link's stats share one shape (filled key by key from
+ * a list of names it cost about 2 µs a link).
  *
  * @example
  * link.stats64 = decodeStats64(cursor.data, cursor.offset, cursor.length);
  */
 export function decodeStats64(data: Buffer, offset: number, length: number): LinkStats64 {
-  const stats = {} as LinkStats64;
-  for (let i = 0; i < STATS64_FIELDS.length; i++) {
-    const at = offset + 8 * i;
-    stats[STATS64_FIELDS[i]] = at + 8 <= offset + length
-      ? data.readUInt32LE(at) + data.readUInt32LE(at + 4) * 0x1_0000_0000
-      : 0;
+  const end = offset + length;
+  if (offset < 0 || end > data.length) {
+    throw new RangeError(`struct rtnl_link_stats64 at ${offset}, ${length} bytes, is outside a ${data.length}-byte buffer`);
   }
-  return stats;
+  // struct rtnl_link_stats64 (<linux/if_link.h>): __u64 fields in this order.
+  return {
+    rxPackets: counter(data, offset, end),
+    txPackets: counter(data, offset + 8, end),
+    rxBytes: counter(data, offset + 16, end),
+    txBytes: counter(data, offset + 24, end),
+    rxErrors: counter(data, offset + 32, end),
+    txErrors: counter(data, offset + 40, end),
+    rxDropped: counter(data, offset + 48, end),
+    txDropped: counter(data, offset + 56, end),
+    multicast: counter(data, offset + 64, end),
+    collisions: counter(data, offset + 72, end),
+    rxLengthErrors: counter(data, offset + 80, end),
+    rxOverErrors: counter(data, offset + 88, end),
+    rxCrcErrors: counter(data, offset + 96, end),
+    rxFrameErrors: counter(data, offset + 104, end),
+    rxFifoErrors: counter(data, offset + 112, end),
+    rxMissedErrors: counter(data, offset + 120, end),
+    txAbortedErrors: counter(data, offset + 128, end),
+    txCarrierErrors: counter(data, offset + 136, end),
+    txFifoErrors: counter(data, offset + 144, end),
+    txHeartbeatErrors: counter(data, offset + 152, end),
+    txWindowErrors: counter(data, offset + 160, end),
+    rxCompressed: counter(data, offset + 168, end),
+    txCompressed: counter(data, offset + 176, end),
+    rxNohandler: counter(data, offset + 184, end),
+    rxOtherhostDropped: counter(data, offset + 192, end),
+  };
 }
 
 /** struct ifla_bridge_id { __u8 prio[2]; __u8 addr[6]; } as iproute2's br_dump_bridge_id(). */
