@@ -2,7 +2,7 @@
  * Addresses as `ip address show` prints them: the `addr_info` objects of
  * `ip -j` and the readable `inet …` lines, from typed Addresses.
  */
-import { INFINITY_LIFE_TIME, type Address } from '../route/address.js';
+import { INFINITY_LIFE_TIME, type Address } from '../route/address-decode.js';
 import type { Json, JsonObject } from './link-format.js';
 import { ADDRESS_FLAG_NAMES, scopeName } from './names.js';
 

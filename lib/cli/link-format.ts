@@ -2,7 +2,7 @@
  * Links as `ip link show` / `ip address show` print them: the JSON object of
  * `ip -j` (same keys, same order) and the readable lines, from a typed Link.
  */
-import type { Link } from '../route/link.js';
+import type { Link } from '../route/link-decode.js';
 import type { LinkStats64 } from '../route/link-info.js';
 import {
   ADDR_GEN_MODES, LINK_FLAG_NAMES, LINK_MODES, OPER_STATES, groupName, linkTypeName,

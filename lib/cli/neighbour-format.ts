@@ -2,7 +2,7 @@
  * Neighbours as `ip neigh show` prints them: the `ip -j` objects and the
  * readable lines, from typed Neighbours.
  */
-import type { Neighbour } from '../route/neighbour.js';
+import type { Neighbour } from '../route/neighbour-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
 

@@ -1,29 +1,19 @@
 /**
- * `nlrx address show [dev NAME] [up]`: the showcase of composing dumps. The
- * links dump comes first (it names the device the filter needs), then the
+ * `nlrx address show [dev NAME] [up]`: dumps composed in order. The links
+ * dump comes first (it names the device the filter needs), then the
  * kernel-filtered addresses dump; each link is printed with its addresses
- * nested, as `ip address show` does.
+ * nested, as `ip address show` does. The dumps run with `forEachDumpBatch`,
+ * without loading RxJS (see commands/route.ts).
  */
-import { concatMap, forkJoin, lastValueFrom, map, of, toArray } from 'rxjs';
-import { addresses, type Address } from '../../route/address.js';
-import { links, type Link } from '../../route/link.js';
+import { addressRequest, addressSelector, type Address, type AddressFilter } from '../../route/address-decode.js';
+import type { Link } from '../../route/link-decode.js';
+import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, printJson, type CliContext } from '../cli-context.js';
 import { addressJson, addressText } from '../address-format.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
-import { byIndexOf, deviceIndex } from './link.js';
+import { byIndexOf, deviceIndex, dumpOptions, linkList } from './link.js';
 
 const USAGE = 'Usage: nlrx address show [ dev NAME ] [ up ]';
-
-/** Groups addresses by interface, keeping the kernel's order within each. */
-function byInterface(list: readonly Address[]): Map<number, Address[]> {
-  const groups = new Map<number, Address[]>();
-  for (const addr of list) {
-    const group = groups.get(addr.ifindex);
-    if (group) group.push(addr);
-    else groups.set(addr.ifindex, [addr]);
-  }
-  return groups;
-}
 
 /**
  * run prints the addresses of `ctx.netns` per link, as `ip address show` does.
@@ -50,26 +40,33 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     } else if (dev === undefined && !word.startsWith('-')) dev = word;
     else throw new UsageError(`Command "${word}" is unknown, try "nlrx address help".`);
   }
-  const options = { netns: ctx.netns };
-  let ifindex: number | undefined;
+  const options = dumpOptions(ctx);
   // ip -6 reads the links from IPv6's own link dump, whose attributes differ;
   // it lacks IFLA_TXQLEN, which ip then asks with an ioctl: the ordinary
-  // links dump, joined beside it, stands in for that ioctl.
+  // links dump stands in for that ioctl.
   // (With `dev`, ip gets the one link with an ordinary RTM_GETLINK instead.)
-  const links$ = ctx.family === 'inet6' && dev === undefined
-    ? forkJoin([links({ family: 'inet6' }, options).pipe(toArray()), links({}, options).pipe(toArray())]).pipe(
-      map(([inet6, plain]) => {
-        const txqlen = new Map(plain.map((l) => [l.ifindex, l.txqlen]));
-        return inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.ifindex) } : l));
-      }))
-    : links({}, options).pipe(toArray());
-  const [all, addrs] = await lastValueFrom(links$.pipe(
-    concatMap((list: Link[]) => {
-      if (dev !== undefined) ifindex = deviceIndex(list, dev);
-      return forkJoin([of(list), addresses({ family: ctx.family, ifindex }, options).pipe(toArray())]);
-    }),
-  ));
-  const groups = byInterface(addrs);
+  let all: Link[];
+  if (ctx.family === 'inet6' && dev === undefined) {
+    const inet6 = await linkList({ family: 'inet6' }, options);
+    const txqlen = new Map((await linkList({}, options)).map((l) => [l.ifindex, l.txqlen]));
+    all = inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.ifindex) } : l));
+  } else {
+    all = await linkList({}, options);
+  }
+  const ifindex = dev === undefined ? undefined : deviceIndex(all, dev);
+  const filter: AddressFilter = { family: ctx.family, ifindex };
+  const select = addressSelector(filter);
+  // The addresses grouped by interface as they arrive, in the kernel's order within each.
+  const groups = new Map<number, Address[]>();
+  await forEachDumpBatch(addressRequest(filter), (batch) => {
+    for (const msg of batch) {
+      const addr = select(msg);
+      if (addr === undefined) continue;
+      const group = groups.get(addr.ifindex);
+      if (group) group.push(addr);
+      else groups.set(addr.ifindex, [addr]);
+    }
+  }, options);
   const view: LinkView = { byIndex: byIndexOf(all), doLink: false, family: ctx.family, details: ctx.details, stats: ctx.stats };
   const shown = all.filter((link) => (ifindex === undefined || link.ifindex === ifindex) &&
     // With -4 / -6, ip leaves out links that have no address of the family.

@@ -1,14 +1,45 @@
 /**
  * `nlrx link show [dev NAME] [up] [type KIND] [master NAME]`: one links dump
  * for names, and — when the filter has parts the kernel applies — the
- * kernel-filtered dump beside it, joined with forkJoin.
+ * kernel-filtered dump after it. Both run with `forEachDumpBatch` and
+ * `linkSelector`, without loading RxJS (see commands/route.ts).
  */
-import { forkJoin, lastValueFrom, of, toArray, type Observable } from 'rxjs';
-import { links, type Link, type LinkFilter } from '../../route/link.js';
+import { linkRequest, linkSelector, type Link, type LinkFilter } from '../../route/link-decode.js';
+import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, printJson, type CliContext } from '../cli-context.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
 
 const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
+
+/**
+ * dumpOptions are the dump options of every nlrx show command: strict
+ * checking, and a readAhead socket so the kernel fills the next batch while
+ * this one is decoded; the dumps of one command take turns on that socket.
+ *
+ * @example
+ * const links = await linkList({}, dumpOptions(ctx));
+ */
+export function dumpOptions(ctx: CliContext): ForEachDumpOptions {
+  return { netns: ctx.netns, strictCheck: true, readAhead: 2 };
+}
+
+/**
+ * linkList dumps the links `filter` selects, as `links(filter)` emits them, into an array.
+ *
+ * @example
+ * const all = await linkList({}, { netns: 'blue', strictCheck: true });
+ */
+export async function linkList(filter: LinkFilter, options: ForEachDumpOptions): Promise<Link[]> {
+  const list: Link[] = [];
+  const select = linkSelector(filter);
+  await forEachDumpBatch(linkRequest(filter), (batch) => {
+    for (const msg of batch) {
+      const link = select(msg);
+      if (link) list.push(link);
+    }
+  }, options);
+  return list;
+}
 
 /** The links dump of the command's namespace, by index (for names and M-DOWN). */
 export function byIndexOf(all: readonly Link[]): Map<number, Link> {
@@ -59,15 +90,14 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     } else if (dev === undefined && !word.startsWith('-')) dev = word;
     else throw new UsageError(`Command "${word}" is unknown, try "nlrx link help".`);
   }
-  const options = { netns: ctx.netns };
-  const all = await lastValueFrom(links({}, options).pipe(toArray()));
+  const options = dumpOptions(ctx);
+  const all = await linkList({}, options);
   const filter: LinkFilter = { ...kernel };
   if (dev !== undefined) filter.ifindex = deviceIndex(all, dev);
   if (master !== undefined) filter.master = deviceIndex(all, master);
-  const candidates$: Observable<Link[]> = filter.kind !== undefined || filter.master !== undefined
-    ? links(filter, options).pipe(toArray())
-    : of(all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex));
-  const [candidates] = await lastValueFrom(forkJoin([candidates$]));
+  const candidates = filter.kind !== undefined || filter.master !== undefined
+    ? await linkList(filter, options)
+    : all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex);
   const isShown = (link: Link) => !up || (link.flags & 1) !== 0;
   const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
   if (ctx.json) {

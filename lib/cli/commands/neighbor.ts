@@ -1,15 +1,19 @@
 /**
- * `nlrx neigh show [dev NAME] [nud STATE|all] [proxy]`: the links dump (for
- * device names) joined to the kernel-filtered neighbours dump.
+ * `nlrx neigh show [dev NAME] [nud STATE|all] [proxy]`: the link names (one
+ * links dump reduced to ifindex ⇄ name) joined to the kernel-filtered
+ * neighbours dump, both with `forEachDumpBatch`, without loading RxJS (see
+ * commands/route.ts).
  */
-import { concatMap, forkJoin, lastValueFrom, of, toArray } from 'rxjs';
-import { links, type Link } from '../../route/link.js';
-import { NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighbors } from '../../route/neighbour.js';
+import {
+  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighbourRequest, neighbourSelector, type NeighbourFilter,
+} from '../../route/neighbour-decode.js';
+import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, printJson, type CliContext } from '../cli-context.js';
-import { indexName } from '../link-format.js';
+import type { JsonObject } from '../link-format.js';
+import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
 import { neighbourJson, neighbourText, type NeighbourView } from '../neighbour-format.js';
-import { byIndexOf, deviceIndex } from './link.js';
+import { dumpOptions } from './link.js';
 
 const USAGE = 'Usage: nlrx neigh show [ dev NAME ] [ nud STATE|all ] [ proxy ]';
 
@@ -53,19 +57,32 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     } else throw new UsageError(`Command "${word}" is unknown, try "nlrx neigh help".`);
   }
   const wanted = states ?? (0xff & ~NUD_NOARP);
-  const options = { netns: ctx.netns };
+  const options = dumpOptions(ctx);
+  const names = await linkNames(options);
   let ifindex: number | undefined;
-  const [all, list] = await lastValueFrom(links({}, options).pipe(
-    toArray(),
-    concatMap((found: Link[]) => {
-      if (dev !== undefined) ifindex = deviceIndex(found, dev);
-      return forkJoin([of(found), neighbors({ family: ctx.family, ifindex, proxy: proxy || undefined }, options).pipe(toArray())]);
-    }),
-  ));
-  const byIndex = byIndexOf(all);
-  const shown = list.filter((n) => (wanted & n.state) !== 0 || (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) !== 0 ||
-    (n.state === 0 && (wanted & 0x100) !== 0));
-  const view: NeighbourView = { devName: (i) => indexName(byIndex, i), showDev: ifindex === undefined, stats: ctx.stats };
-  if (ctx.json) printJson(ctx, shown.map((n) => neighbourJson(n, view)));
-  else ctx.write(shown.map((n) => neighbourText(n, view)).join(''));
+  if (dev !== undefined) {
+    ifindex = names.index(dev);
+    if (ifindex === undefined) throw new UsageError(`Device "${dev}" does not exist.`);
+  }
+  const view: NeighbourView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats };
+  const filter: NeighbourFilter = { family: ctx.family, ifindex, proxy: proxy || undefined };
+  const select = neighbourSelector(filter);
+  // Formatted as the batches arrive: the kernel fills the next one meanwhile.
+  const texts: string[] = [];
+  const objects: JsonObject[] = [];
+  await forEachDumpBatch(neighbourRequest(filter), (batch) => {
+    for (const msg of batch) {
+      const n = select(msg);
+      if (n === undefined) continue;
+      if ((wanted & n.state) === 0 && (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) === 0 &&
+        !(n.state === 0 && (wanted & 0x100) !== 0)) continue;
+      if (!ctx.json) texts.push(neighbourText(n, view));
+      else if (ctx.pretty) objects.push(neighbourJson(n, view));
+      else texts.push(JSON.stringify(neighbourJson(n, view)));
+    }
+  }, options);
+  if (!ctx.json) ctx.write(texts.join(''));
+  else if (ctx.pretty) printJson(ctx, objects);
+  // The text JSON.stringify gives the whole array, without holding the objects.
+  else ctx.write(`[${texts.join(',')}]\n`);
 }

@@ -1,0 +1,54 @@
+/**
+ * `nlrx link show`, `nlrx addr show` and `nlrx neigh show` start fast for the
+ * reason `nlrx route show` does: they run their dumps with forEachDumpBatch
+ * over the RxJS-free decoders (link-decode, address-decode, neighbour-decode).
+ * This spec checks what each process loaded, on every path a command takes
+ * (a second, kernel-filtered dump; IPv6's link dump; a device filter) — a
+ * fact, not a timing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
+import { probe, rxjsModules } from './startup-probe.js';
+
+/** The Observable modules and the layers above them, none of which a show command needs. */
+const HEAVY = /\/dist\/(index|live|ui)\b|\/dist\/route\/(link|address|neighbour|rtnetlink|index)\.js$|\/dist\/rx\/(dump|dump-batches|index)\.js$/;
+
+describe.skipIf(!isRoot)('nlrx link / addr / neigh show: start-up', () => {
+  let ns: Netns;
+
+  beforeAll(() => {
+    ns = createNetns('showstart');
+    ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    ns.ip('link', 'set', 'v0', 'up');
+    ns.ip('addr', 'add', '10.9.0.1/24', 'dev', 'v0');
+    ns.ip('addr', 'add', 'fd00:9::1/64', 'dev', 'v0', 'nodad');
+    ns.ip('neigh', 'add', '10.9.0.2', 'lladdr', '02:00:00:00:09:02', 'dev', 'v0', 'nud', 'permanent');
+  });
+  afterAll(() => ns?.remove());
+
+  it.each([
+    [['link', 'show'], 'v0@v1: <'],
+    [['-j', 'link', 'show', 'type', 'veth'], '"ifname":"v1"'],
+    [['link', 'show', 'dev', 'v0', 'up'], 'v0@v1: <'],
+    [['addr', 'show'], 'inet 10.9.0.1/24 scope global v0'],
+    [['-6', 'addr', 'show'], 'inet6 fd00:9::1/64 scope global'],
+    [['-j', 'addr', 'show', 'dev', 'v0'], '"local":"10.9.0.1"'],
+    [['neigh', 'show'], '10.9.0.2 dev v0 lladdr 02:00:00:00:09:02 PERMANENT'],
+    [['-j', 'neigh', 'show', 'dev', 'v0'], '"dst":"10.9.0.2"'],
+  ])('nlrx %j loads no RxJS and no Observable module', (args, expected) => {
+    const run = probe(['-n', ns.name, ...args]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(expected);
+    const object = args.find((a) => ['link', 'addr', 'neigh'].includes(a));
+    const command = { link: 'link', addr: 'address', neigh: 'neighbor' }[object as 'link' | 'addr' | 'neigh'];
+    expect(run.modules.some((m) => m.endsWith(`/dist/cli/commands/${command}.js`))).toBe(true); // the probe sees ES modules
+    expect(rxjsModules(run.modules)).toEqual([]);
+    expect(run.modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it('fails the device filter cleanly, still without RxJS', () => {
+    const run = probe(['-n', ns.name, 'neigh', 'show', 'dev', 'nosuchdev']);
+    expect(run.status).toBe(1);
+    expect(rxjsModules(run.modules)).toEqual([]);
+  });
+});
