@@ -8,9 +8,10 @@
 import { addressRequest, addressSelector, type Address, type AddressFilter } from '../../route/address-decode.js';
 import type { Link } from '../../route/link-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
-import { UsageError, printJson, type CliContext } from '../cli-context.js';
+import { UsageError, type CliContext } from '../cli-context.js';
 import { addressJson, addressText } from '../address-format.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { byIndexOf, deviceIndex, dumpOptions, linkList } from './link.js';
 
 const USAGE = 'Usage: nlrx address show [ dev NAME ] [ up ]';
@@ -74,11 +75,21 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const isUp = (link: Link) => !up || (link.flags & 1) !== 0;
   if (ctx.json) {
     // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {}.
-    printJson(ctx, shown.map((link) => (isUp(link) ? {
-      ...linkJson(link, view),
-      addr_info: (groups.get(link.ifindex) ?? []).map(addressJson),
-    } : {})));
+    const json = new JsonArrayWriter(ctx.write, ctx.pretty);
+    for (const link of shown) {
+      json.push(isUp(link) ? JSON.stringify({
+        ...linkJson(link, view),
+        addr_info: (groups.get(link.ifindex) ?? []).map(addressJson),
+      }) : '{}');
+    }
+    json.end();
   } else {
-    ctx.write(shown.filter(isUp).map((link) => linkText(link, view) + (groups.get(link.ifindex) ?? []).map(addressText).join('')).join(''));
+    const text = new TextWriter(ctx.write);
+    for (const link of shown) {
+      if (!isUp(link)) continue;
+      text.push(linkText(link, view));
+      for (const addr of groups.get(link.ifindex) ?? []) text.push(addressText(addr));
+    }
+    text.end();
   }
 }

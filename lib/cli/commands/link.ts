@@ -6,8 +6,9 @@
  */
 import { linkRequest, linkSelector, type Link, type LinkFilter } from '../../route/link-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
-import { UsageError, printJson, type CliContext } from '../cli-context.js';
+import { UsageError, type CliContext } from '../cli-context.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { JsonArrayWriter, TextWriter } from '../route-format.js';
 
 const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
 
@@ -103,8 +104,12 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   if (ctx.json) {
     // ip 6.1 opens each link's JSON object before its `up` check, so a down
     // link prints as {}: kept, for output identical to ip's.
-    printJson(ctx, candidates.map((link) => (isShown(link) ? linkJson(link, view) : {})));
+    const json = new JsonArrayWriter(ctx.write, ctx.pretty);
+    for (const link of candidates) json.push(isShown(link) ? JSON.stringify(linkJson(link, view)) : '{}');
+    json.end();
   } else {
-    ctx.write(candidates.filter(isShown).map((link) => linkText(link, view)).join(''));
+    const text = new TextWriter(ctx.write);
+    for (const link of candidates) if (isShown(link)) text.push(linkText(link, view));
+    text.end();
   }
 }

@@ -8,11 +8,11 @@ import {
   NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighbourRequest, neighbourSelector, type NeighbourFilter,
 } from '../../route/neighbour-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
-import { UsageError, printJson, type CliContext } from '../cli-context.js';
-import type { JsonObject } from '../link-format.js';
+import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
 import { neighbourJson, neighbourText, type NeighbourView } from '../neighbour-format.js';
+import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { dumpOptions } from './link.js';
 
 const USAGE = 'Usage: nlrx neigh show [ dev NAME ] [ nud STATE|all ] [ proxy ]';
@@ -67,22 +67,20 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const view: NeighbourView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats };
   const filter: NeighbourFilter = { family: ctx.family, ifindex, proxy: proxy || undefined };
   const select = neighbourSelector(filter);
-  // Formatted as the batches arrive: the kernel fills the next one meanwhile.
-  const texts: string[] = [];
-  const objects: JsonObject[] = [];
+  // Formatted and written in large chunks as the batches arrive (the kernel
+  // fills the next one meanwhile); nothing is held but the current chunk.
+  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
+  const text = ctx.json ? undefined : new TextWriter(ctx.write);
   await forEachDumpBatch(neighbourRequest(filter), (batch) => {
     for (const msg of batch) {
       const n = select(msg);
       if (n === undefined) continue;
       if ((wanted & n.state) === 0 && (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) === 0 &&
         !(n.state === 0 && (wanted & 0x100) !== 0)) continue;
-      if (!ctx.json) texts.push(neighbourText(n, view));
-      else if (ctx.pretty) objects.push(neighbourJson(n, view));
-      else texts.push(JSON.stringify(neighbourJson(n, view)));
+      if (json) json.push(JSON.stringify(neighbourJson(n, view)));
+      else text!.push(neighbourText(n, view));
     }
   }, options);
-  if (!ctx.json) ctx.write(texts.join(''));
-  else if (ctx.pretty) printJson(ctx, objects);
-  // The text JSON.stringify gives the whole array, without holding the objects.
-  else ctx.write(`[${texts.join(',')}]\n`);
+  json?.end();
+  text?.end();
 }
