@@ -6,7 +6,7 @@
  * without loading RxJS (see commands/route.ts).
  */
 import { addressRequest, addressSelector, type Address, type AddressFilter } from '../../route/address-decode.js';
-import type { Link } from '../../route/link-decode.js';
+import { RTEXT_FILTER_SKIP_STATS, type Link } from '../../route/link-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { addressJson, addressText } from '../address-format.js';
@@ -46,13 +46,16 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   // it lacks IFLA_TXQLEN, which ip then asks with an ioctl: the ordinary
   // links dump stands in for that ioctl.
   // (With `dev`, ip gets the one link with an ordinary RTM_GETLINK instead.)
+  // ip address never prints link counters: the kernel need not gather them.
+  // (IPv6's link dump takes no attributes in its request.)
+  const plain = { extMask: RTEXT_FILTER_SKIP_STATS };
   let all: Link[];
   if (ctx.family === 'inet6' && dev === undefined) {
     const inet6 = await linkList({ family: 'inet6' }, options);
-    const txqlen = new Map((await linkList({}, options)).map((l) => [l.ifindex, l.txqlen]));
+    const txqlen = new Map((await linkList(plain, options)).map((l) => [l.ifindex, l.txqlen]));
     all = inet6.map((l) => (l.txqlen === undefined ? { ...l, txqlen: txqlen.get(l.ifindex) } : l));
   } else {
-    all = await linkList({}, options);
+    all = await linkList(plain, options);
   }
   const ifindex = dev === undefined ? undefined : deviceIndex(all, dev);
   const filter: AddressFilter = { family: ctx.family, ifindex };

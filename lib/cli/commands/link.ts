@@ -4,7 +4,9 @@
  * kernel-filtered dump after it. Both run with `forEachDumpBatch` and
  * `linkSelector`, without loading RxJS (see commands/route.ts).
  */
-import { linkRequest, linkSelector, type Link, type LinkFilter } from '../../route/link-decode.js';
+import {
+  RTEXT_FILTER_SKIP_STATS, linkRequest, linkSelector, type Link, type LinkFilter,
+} from '../../route/link-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
@@ -92,7 +94,9 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     else throw new UsageError(`Command "${word}" is unknown, try "nlrx link help".`);
   }
   const options = dumpOptions(ctx);
-  const all = await linkList({}, options);
+  // Without -s nothing prints the counters: the kernel need not gather them.
+  if (!ctx.stats) kernel.extMask = RTEXT_FILTER_SKIP_STATS;
+  const all = await linkList({ extMask: kernel.extMask }, options);
   const filter: LinkFilter = { ...kernel };
   if (dev !== undefined) filter.ifindex = deviceIndex(all, dev);
   if (master !== undefined) filter.master = deviceIndex(all, master);
