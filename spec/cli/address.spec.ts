@@ -20,7 +20,7 @@ describe.skipIf(!isRoot)('nlrx address against iproute2 (real kernel)', () => {
   });
 
   it.each([
-    ['addr', 'show', 'dev', 'va'], ['addr', 'show', 'dev', 'br0'], ['-4', 'addr', 'show'], ['-6', 'addr', 'show', 'dev', 'va'],
+    ['addr', 'show', 'dev', 'va'], ['addr', 'show', 'dev', 'br0'], ['-4', 'addr', 'show'], ['-6', 'addr', 'show', 'dev', 'va'], ['-j', '-p', 'addr', 'show'],
   ])('plain nlrx %j prints what ip prints', (...args: string[]) => {
     const { nlrx, ip } = sameAsIp(fx.ns, args);
     expect(nlrx).toBe(ip);

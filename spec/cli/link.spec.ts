@@ -20,7 +20,7 @@ describe.skipIf(!isRoot)('nlrx link against iproute2 (real kernel)', () => {
   });
 
   it.each([
-    ['link', 'show', 'dev', 'va'], ['link', 'show', 'dev', 'vc'], ['-s', 'link', 'show', 'dev', 'va'],
+    ['link', 'show', 'dev', 'va'], ['link', 'show', 'dev', 'vc'], ['-s', 'link', 'show', 'dev', 'va'], ['-j', '-p', 'link', 'show'],
   ])('plain nlrx %j prints what ip prints', (...args: string[]) => {
     const { nlrx, ip } = sameAsIp(fx.ns, args);
     expect(nlrx).toBe(ip);

@@ -20,7 +20,7 @@ describe.skipIf(!isRoot)('nlrx neighbor against iproute2 (real kernel)', () => {
   });
 
   it.each([
-    ['neigh', 'show'], ['neigh', 'show', 'dev', 'va'],
+    ['neigh', 'show'], ['neigh', 'show', 'dev', 'va'], ['-j', '-p', 'neigh', 'show'],
   ])('plain nlrx %j prints what ip prints', (...args: string[]) => {
     const { nlrx, ip } = sameAsIp(fx.ns, args);
     expect(nlrx).toBe(ip);
