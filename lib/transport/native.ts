@@ -9,19 +9,15 @@ import { sep } from 'node:path';
 import { arch, platform } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { NetlinkError, NetlinkSyscallError } from '../errors.js';
+import type { SocketOptions } from './netlink-socket.js';
 
-/** Options of the native socket; see `SocketOptions` for their meaning. */
-export interface NativeSocketOptions {
-  /** A network namespace file (e.g. /run/netns/blue); see `namespacePath`. */
+/**
+ * Options of the native socket: `SocketOptions` with the namespace already
+ * turned into the file to open (see `namespacePath`).
+ */
+export interface NativeSocketOptions extends Omit<SocketOptions, 'netns'> {
+  /** A network namespace file (e.g. /run/netns/blue). */
   netnsPath?: string;
-  rcvbuf?: number;
-  strictCheck?: boolean;
-  extAck?: boolean;
-  groups?: readonly number[];
-  listenAllNsid?: boolean;
-  batchBytes?: number;
-  batchDatagrams?: number;
-  readAhead?: number;
 }
 
 /**
