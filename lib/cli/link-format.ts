@@ -33,6 +33,11 @@ export interface LinkView {
   family?: 'inet' | 'inet6';
   details: boolean;
   stats: boolean;
+  /**
+   * Names of peer namespaces by nsid (`netnsNames`): plain text then prints
+   * `link-netns NAME` for a named one, as ip does. JSON always prints the nsid.
+   */
+  nsidNames?: ReadonlyMap<number, string>;
 }
 
 /**
@@ -205,7 +210,7 @@ export function linkText(link: Link, view: LinkView): string {
     if (link.broadcast !== undefined) line += `${link.flags & IFF_POINTOPOINT ? ' peer ' : ' brd '}${link.broadcast}`;
     if (link.permAddress !== undefined && link.permAddress !== link.address) line += ` permaddr ${link.permAddress}`;
   }
-  if (link.linkNetnsid !== undefined) line += ` link-netnsid ${link.linkNetnsid}`;
+  if (link.linkNetnsid !== undefined) line += linkNetnsText(link.linkNetnsid, view);
   if (link.protoDown) line += ' protodown on ';
   if (view.details) {
     if (link.promiscuity !== undefined) line += ` promiscuity ${link.promiscuity} `;
@@ -228,4 +233,11 @@ export function linkText(link: Link, view: LinkView): string {
   if (view.doLink && view.stats && link.stats64) line += statsLines(link.stats64);
   if ((view.doLink || view.details) && link.altnames?.length) line += link.altnames.map((n) => `    altname ${n}\n`).join('');
   return line;
+}
+
+/** ` link-netns NAME`, ` link-netnsid N`, or ` link-netnsid unknown` for NETNSA_NSID_NOT_ASSIGNED, as ip prints them. */
+function linkNetnsText(nsid: number, view: LinkView): string {
+  if (nsid < 0) return ' link-netnsid unknown';
+  const name = view.nsidNames?.get(nsid);
+  return name === undefined ? ` link-netnsid ${nsid}` : ` link-netns ${name}`;
 }

@@ -21,21 +21,32 @@ describe.skipIf(!isRoot)('nlrx link against iproute2 (real kernel)', () => {
 
   it.each([
     ['link', 'show', 'dev', 'va'], ['link', 'show', 'dev', 'vc'], ['-s', 'link', 'show', 'dev', 'va'], ['-j', '-p', 'link', 'show'],
+    ['link', 'show'], ['link', 'show', 'dev', 'vx'], ['-d', 'link', 'show', 'dev', 'vx'],
   ])('plain nlrx %j prints what ip prints', (...args: string[]) => {
     const { nlrx, ip } = sameAsIp(fx.ns, args);
     expect(nlrx).toBe(ip);
     expect(nlrx.length).toBeGreaterThan(0);
   });
 
-  it('names a peer in another namespace by nsid (ip 6.1 looks the name up: a known difference)', () => {
-    const out = runNlrx(['-n', fx.ns.name, 'link', 'show', 'dev', 'vx']).stdout;
-    expect(out).toContain('vx@if');
-    expect(out).toContain(' link-netnsid 0');
+  it('names a peer in a named namespace as ip does: link-netns NAME in text, the nsid in JSON', () => {
+    const { nlrx, ip } = sameAsIp(fx.ns, ['link', 'show', 'dev', 'vx']);
+    expect(nlrx).toBe(ip);
+    expect(nlrx).toContain('vx@if');
+    expect(nlrx).toContain(` link-netns ${fx.peer.name}\n`);
+    expect(nlrx).not.toContain('link-netnsid');
+    const json = JSON.parse(runNlrx(['-n', fx.ns.name, '-j', 'link', 'show', 'dev', 'vx']).stdout) as { link_netnsid?: number }[];
+    expect(json[0].link_netnsid).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names the peer namespace back from the other side', () => {
+    const { nlrx, ip } = sameAsIp(fx.peer, ['link', 'show']);
+    expect(nlrx).toBe(ip);
+    expect(nlrx).toContain(` link-netns ${fx.ns.name}\n`);
   });
 
   it('prints the readable form users know from ip', () => {
     const out = runNlrx(['-n', fx.ns.name, 'link', 'show']).stdout;
-    for (const fragment of ['va@vb: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500', 'master br0 state', 'link-netnsid 0', 'link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00']) expect(out).toContain(fragment);
+    for (const fragment of ['va@vb: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500', 'master br0 state', `link-netns ${fx.peer.name}`, 'link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00']) expect(out).toContain(fragment);
   });
 
   it('fails cleanly on an unknown device, a bad argument and a missing namespace', () => {

@@ -10,6 +10,7 @@ import {
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { netnsNames } from '../netns-names.js';
 import { JsonArrayWriter, TextWriter } from '../route-format.js';
 
 const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
@@ -112,6 +113,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     for (const link of candidates) json.push(isShown(link) ? JSON.stringify(linkJson(link, view)) : '{}');
     json.end();
   } else {
+    // Only plain text names peer namespaces, and only when a shown link has one.
+    if (candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
     const text = new TextWriter(ctx.write);
     for (const link of candidates) if (isShown(link)) text.push(linkText(link, view));
     text.end();
