@@ -2,8 +2,8 @@
  * `ip nexthop` output: a nexthop object as the JSON object of `ip -j nexthop
  * show` (iproute2 6.1's print_nexthop) or as its text line.
  */
-import type { Nexthop } from '../route/nexthop.js';
-import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop.js';
+import type { Nexthop } from '../route/nexthop-decode.js';
+import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop-decode.js';
 import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../route/route-constants.js';
 import type { LinkNames } from './link-names.js';
 import { routeFlagNames } from './route-format.js';

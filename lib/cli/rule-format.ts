@@ -2,9 +2,9 @@
  * `ip rule` output: a rule as the JSON object of `ip -j rule show`
  * (iproute2 6.1's print_rule) or as its text line.
  */
-import type { Rule } from '../route/rule.js';
+import type { Rule } from '../route/rule-decode.js';
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP,
-  FR_ACT_TO_TBL } from '../route/rule.js';
+  FR_ACT_TO_TBL } from '../route/rule-decode.js';
 import { AF_INET, AF_INET6 } from '../route/constants.js';
 import { RTN_NAT, RTPROT_KERNEL } from '../route/route-constants.js';
 import { dsfieldName, interfaceGroups, ipProtocolName, routeProtocols, routeRealms, routeTables,

@@ -1,7 +1,8 @@
 /**
- * `nlrx link show`, `nlrx addr show` and `nlrx neigh show` start fast for the
- * reason `nlrx route show` does: they run their dumps with forEachDumpBatch
- * over the RxJS-free decoders (link-decode, address-decode, neighbour-decode).
+ * `nlrx link show`, `nlrx addr show`, `nlrx neigh show`, `nlrx rule show` and
+ * `nlrx nexthop show` start fast for the reason `nlrx route show` does: they
+ * run their dumps with forEachDumpBatch over the RxJS-free decoders
+ * (link-decode, address-decode, neighbour-decode, rule-decode, nexthop-decode).
  * This spec checks what each process loaded, on every path a command takes
  * (a second, kernel-filtered dump; IPv6's link dump; a device filter) — a
  * fact, not a timing.
@@ -11,9 +12,9 @@ import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
 import { probe, rxjsModules } from './startup-probe.js';
 
 /** The Observable modules and the layers above them, none of which a show command needs. */
-const HEAVY = /\/dist\/(index|live|ui)\b|\/dist\/route\/(link|address|neighbour|rtnetlink|index)\.js$|\/dist\/rx\/(dump|dump-batches|index)\.js$/;
+const HEAVY = /\/dist\/(index|live|ui)\b|\/dist\/route\/(link|address|neighbour|rule|nexthop|rtnetlink|index)\.js$|\/dist\/rx\/(dump|dump-batches|index)\.js$/;
 
-describe.skipIf(!isRoot)('nlrx link / addr / neigh show: start-up', () => {
+describe.skipIf(!isRoot)('nlrx link / addr / neigh / rule / nexthop show: start-up', () => {
   let ns: Netns;
 
   beforeAll(() => {
@@ -23,6 +24,10 @@ describe.skipIf(!isRoot)('nlrx link / addr / neigh show: start-up', () => {
     ns.ip('addr', 'add', '10.9.0.1/24', 'dev', 'v0');
     ns.ip('addr', 'add', 'fd00:9::1/64', 'dev', 'v0', 'nodad');
     ns.ip('neigh', 'add', '10.9.0.2', 'lladdr', '02:00:00:00:09:02', 'dev', 'v0', 'nud', 'permanent');
+    ns.ip('rule', 'add', 'from', '10.9.0.0/24', 'table', '100', 'priority', '100');
+    ns.ip('link', 'set', 'v1', 'up'); // a nexthop needs its device's carrier
+    ns.ip('nexthop', 'add', 'id', '7', 'via', '10.9.0.2', 'dev', 'v0');
+    ns.ip('nexthop', 'add', 'id', '8', 'group', '7');
   });
   afterAll(() => ns?.remove());
 
@@ -35,12 +40,17 @@ describe.skipIf(!isRoot)('nlrx link / addr / neigh show: start-up', () => {
     [['-j', 'addr', 'show', 'dev', 'v0'], '"local":"10.9.0.1"'],
     [['neigh', 'show'], '10.9.0.2 dev v0 lladdr 02:00:00:00:09:02 PERMANENT'],
     [['-j', 'neigh', 'show', 'dev', 'v0'], '"dst":"10.9.0.2"'],
+    [['rule', 'show'], '100:\tfrom 10.9.0.0/24 lookup 100'],
+    [['-j', 'rule', 'show', 'table', 'main'], '"table":"main"'],
+    [['nexthop', 'show'], 'id 7 via 10.9.0.2 dev v0 scope link'],
+    [['-j', 'nexthop', 'show', 'groups'], '"group":[{"id":7}]'],
+    [['nexthop', 'show', 'id', '8'], 'id 8 group 7'],
   ])('nlrx %j loads no RxJS and no Observable module', (args, expected) => {
     const run = probe(['-n', ns.name, ...args]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(expected);
-    const object = args.find((a) => ['link', 'addr', 'neigh'].includes(a));
-    const command = { link: 'link', addr: 'address', neigh: 'neighbor' }[object as 'link' | 'addr' | 'neigh'];
+    const objects = { link: 'link', addr: 'address', neigh: 'neighbor', rule: 'rule', nexthop: 'nexthop' } as const;
+    const command = objects[args.find((a) => a in objects) as keyof typeof objects];
     expect(run.modules.some((m) => m.endsWith(`/dist/cli/commands/${command}.js`))).toBe(true); // the probe sees ES modules
     expect(rxjsModules(run.modules)).toEqual([]);
     expect(run.modules.filter((m) => HEAVY.test(m))).toEqual([]);

@@ -1,13 +1,17 @@
 /**
- * `nlrx nexthop show [id N] [dev NAME] [groups] [fdb]`: `ip nexthop show`
- * over `nexthops()`, same output, `-j` included.
+ * `nlrx nexthop show [id N] [dev NAME] [groups] [fdb]`: `ip nexthop show`,
+ * same output, `-j` included. The dump runs with `forEachDumpBatch` and
+ * `nexthopSelector`, what `nexthops()` does, without loading RxJS (see
+ * commands/route.ts).
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { nexthopJson, nexthopText } from '../nexthop-format.js';
 import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { parseUnsigned } from '../route-names.js';
-import { nexthops, type NexthopFilter } from '../../route/nexthop.js';
+import { nexthopRequest, nexthopSelector, type NexthopFilter } from '../../route/nexthop-decode.js';
+import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
+import { dumpOptions } from './link.js';
 
 const USAGE = `Usage: nlrx nexthop [ show ] [ id ID ] [ dev DEV ] [ groups ] [ fdb ]`;
 
@@ -22,7 +26,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ctx.write(`${USAGE}\n`);
     return;
   }
-  const options = ctx.netns === undefined ? {} : { netns: ctx.netns };
+  const options = dumpOptions(ctx);
   const links = await linkNames(options);
   const filter: NexthopFilter = {};
   if (ctx.family) filter.family = ctx.family;
@@ -53,19 +57,18 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
   const text = ctx.json ? undefined : new TextWriter(ctx.write);
   let found = false;
-  await new Promise<void>((resolve, reject) => {
-    // `id N` is a lookup in ip (RTM_GETNEXTHOP of one id); the dump filtered here shows the same object.
-    nexthops(id === undefined ? filter : {}, options).subscribe({
-      next(nh) {
-        if (id !== undefined && nh.id !== id) return;
-        found = true;
-        if (json) json.push(nexthopJson(nh, links, ctx.details));
-        else text!.push(nexthopText(nh, links, ctx.details));
-      },
-      error: reject,
-      complete: resolve,
-    });
-  });
+  // `id N` is a lookup in ip (RTM_GETNEXTHOP of one id); the dump filtered here shows the same object.
+  const dumped: NexthopFilter = id === undefined ? filter : {};
+  const select = nexthopSelector(dumped);
+  await forEachDumpBatch(nexthopRequest(dumped), (batch) => {
+    for (const msg of batch) {
+      const nh = select(msg);
+      if (nh === undefined || (id !== undefined && nh.id !== id)) continue;
+      found = true;
+      if (json) json.push(nexthopJson(nh, links, ctx.details));
+      else text!.push(nexthopText(nh, links, ctx.details));
+    }
+  }, options);
   if (id !== undefined && !found) throw new UsageError('Error: Nexthop id does not exist.');
   json?.end();
   text?.end();

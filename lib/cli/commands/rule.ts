@@ -1,12 +1,15 @@
 /**
- * `nlrx rule show [table ID]`: `ip rule show` over `rules()` — IPv4 unless -6,
- * same output, `-j` included.
+ * `nlrx rule show [table ID]`: `ip rule show` — IPv4 unless -6, same output,
+ * `-j` included. The dump runs with `forEachDumpBatch` and `ruleSelector`,
+ * what `rules()` does, without loading RxJS (see commands/route.ts).
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { routeTables } from '../route-names.js';
 import { ruleJson, ruleText } from '../rule-format.js';
-import { rules, type RuleFilter } from '../../route/rule.js';
+import { ruleRequest, ruleSelector, type RuleFilter } from '../../route/rule-decode.js';
+import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
+import { dumpOptions } from './link.js';
 
 const USAGE = 'Usage: nlrx rule [ show ] [ table TABLE_ID ]';
 
@@ -39,16 +42,15 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
   const text = ctx.json ? undefined : new TextWriter(ctx.write);
-  await new Promise<void>((resolve, reject) => {
-    rules(filter, ctx.netns === undefined ? {} : { netns: ctx.netns }).subscribe({
-      next(rule) {
-        if (json) json.push(ruleJson(rule, ctx.details));
-        else text!.push(ruleText(rule, ctx.details));
-      },
-      error: reject,
-      complete: resolve,
-    });
-  });
+  const select = ruleSelector(filter);
+  await forEachDumpBatch(ruleRequest(filter), (batch) => {
+    for (const msg of batch) {
+      const rule = select(msg);
+      if (rule === undefined) continue;
+      if (json) json.push(ruleJson(rule, ctx.details));
+      else text!.push(ruleText(rule, ctx.details));
+    }
+  }, dumpOptions(ctx));
   json?.end();
   text?.end();
 }
