@@ -27,10 +27,10 @@ describe.skipIf(!isRoot)('nlrx address against iproute2 (real kernel)', () => {
     expect(nlrx.length).toBeGreaterThan(0);
   });
 
-  it('names a peer in another namespace by nsid (ip 6.1 looks the name up: a known difference)', () => {
-    const out = runNlrx(['-n', fx.ns.name, 'link', 'show', 'dev', 'vx']).stdout;
-    expect(out).toContain('vx@if');
-    expect(out).toContain(' link-netnsid 0');
+  it('names a peer in a named namespace as ip does (link-netns NAME)', () => {
+    const { nlrx, ip } = sameAsIp(fx.ns, ['link', 'show', 'dev', 'vx']);
+    expect(nlrx).toBe(ip);
+    expect(nlrx).toContain(` link-netns ${fx.peer.name}\n`);
   });
 
   it('prints the readable form users know from ip', () => {
