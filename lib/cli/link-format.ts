@@ -33,6 +33,8 @@ export interface LinkView {
   family?: 'inet' | 'inet6';
   details: boolean;
   stats: boolean;
+  /** `qlen N`: ip link/address show print it (filter.showqueue), ip monitor does not. Default true. */
+  showQueue?: boolean;
   /**
    * Names of peer namespaces by nsid (`netnsNames`): plain text then prints
    * `link-netns NAME` for a named one, as ip does. JSON always prints the nsid.
@@ -203,7 +205,7 @@ export function linkText(link: Link, view: LinkView): string {
   }
   if (view.doLink && link.linkmode !== undefined) line += `mode ${LINK_MODES[link.linkmode] ?? link.linkmode} `;
   if (link.group !== undefined) line += `group ${groupName(link.group)} `;
-  if (link.txqlen) line += `qlen ${link.txqlen}`;
+  if (link.txqlen && view.showQueue !== false) line += `qlen ${link.txqlen}`;
   if (view.family === undefined || view.details) {
     line += `\n    link/${linkTypeName(link.type)} `;
     if (link.address !== undefined) line += link.address;

@@ -27,6 +27,8 @@ export interface MonitorView {
   /** `monitor all`: prefix each line with `[LINK]`, `[ROUTE]` … as ip does. */
   banners: boolean;
   json: boolean;
+  /** Peer namespaces' names by nsid, as ip prints them (`link-netns NAME`). */
+  nsidNames?: ReadonlyMap<number, string>;
 }
 
 const BANNERS: Record<RtnetlinkNotification['kind'], string> = {
@@ -118,7 +120,8 @@ export function formatOverrun(signal: MonitorOverrun, view: Pick<MonitorView, 'j
 }
 
 function linkView(view: MonitorView): LinkView {
-  return { byIndex: view.links, doLink: true, details: false, stats: false };
+  // ip monitor prints links as `ip address` heads them (no link mode), and without qlen.
+  return { byIndex: view.links, doLink: false, showQueue: false, details: false, stats: false, nsidNames: view.nsidNames };
 }
 
 function routeFormat(links: LinkNames) {

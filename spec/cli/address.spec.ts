@@ -27,8 +27,8 @@ describe.skipIf(!isRoot)('nlrx address against iproute2 (real kernel)', () => {
     expect(nlrx.length).toBeGreaterThan(0);
   });
 
-  it('names a peer in a named namespace as ip does (link-netns NAME)', () => {
-    const { nlrx, ip } = sameAsIp(fx.ns, ['link', 'show', 'dev', 'vx']);
+  it('addr show names a peer in a named namespace as ip does (link-netns NAME)', () => {
+    const { nlrx, ip } = sameAsIp(fx.ns, ['addr', 'show', 'dev', 'vx']);
     expect(nlrx).toBe(ip);
     expect(nlrx).toContain(` link-netns ${fx.peer.name}\n`);
   });

@@ -81,4 +81,33 @@ describe.skipIf(!isRoot)('nlrx monitor (real kernel)', () => {
     expect(events.every((e) => e.object === 'route')).toBe(true);
     expect(events.filter((e) => e.value.dst === '10.5.0.0/16').map((e) => e.event)).toEqual(['new', 'del']);
   });
+
+  it('prints link changes as ip monitor link does, peer namespaces by name', async () => {
+    const peer = createNetns('monpeer');
+    try {
+      ns.ip('netns', 'set', peer.name, '4');
+      const ours = start(process.execPath, [MAIN, '-n', ns.name, 'monitor', 'link']);
+      const theirs = start('ip', ['-n', ns.name, 'monitor', 'link']);
+      // lo's MTU as the sentinel, changed until both print it: then both are listening.
+      for (let i = 0; ![ours, theirs].every((r) => r.output().includes(`mtu ${60000 + i - 1} `)); i++) {
+        if (i > 100) throw new Error('the monitors never started');
+        ns.ip('link', 'set', 'lo', 'mtu', String(60000 + i));
+        await sleep(100);
+      }
+      ns.ip('link', 'add', 'mv0', 'type', 'veth', 'peer', 'name', 'mv1', 'netns', peer.name);
+      ns.ip('link', 'set', 'mv0', 'mtu', '1400');
+      ns.ip('link', 'set', 'mv0', 'up');
+      ns.ip('link', 'del', 'mv0');
+      // Each event is two lines; lo's (the sentinel's) are left out.
+      const events = (text: string) => text.split(/\n(?=\S)/).filter((e) => e.trim() && !/^(Deleted )?1: lo:/.test(e)).map((e) => e.trimEnd());
+      await until(() => events(theirs.output()).length >= 4 && events(ours.output()).length >= events(theirs.output()).length);
+      for (const r of [ours, theirs]) r.child.kill('SIGTERM');
+      await Promise.all([ours.done, theirs.done]);
+      expect(events(theirs.output()).length).toBeGreaterThanOrEqual(4);
+      expect(events(ours.output())).toEqual(events(theirs.output()));
+      expect(ours.output()).toContain(`link-netns ${peer.name}`);
+    } finally {
+      peer.remove();
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { addressJson, addressText } from '../address-format.js';
 import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { netnsNames } from '../netns-names.js';
 import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { byIndexOf, deviceIndex, dumpOptions, linkList } from './link.js';
 
@@ -87,6 +88,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     }
     json.end();
   } else {
+    // As ip does in plain text, peer namespaces by name where they have one.
+    if (shown.some((l) => isUp(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
     const text = new TextWriter(ctx.write);
     for (const link of shown) {
       if (!isUp(link)) continue;

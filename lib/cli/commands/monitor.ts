@@ -9,6 +9,7 @@ import { rtnetlinkMonitor, type RtnetlinkNotification } from '../../live/rtnetli
 import { AF_INET, AF_INET6 } from '../../route/constants.js';
 import { links, type Link } from '../../route/link.js';
 import { UsageError, type CliContext } from '../cli-context.js';
+import { netnsNames } from '../netns-names.js';
 import { forgetLinks, formatNotification, formatOverrun, trackLinks, type MonitorView } from '../monitor-format.js';
 
 const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] monitor [ all | OBJECTS ]
@@ -95,7 +96,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    lastValueFrom(links({}, options).pipe(toArray())).then((all: Link[]) => {
+    Promise.all([lastValueFrom(links({}, options).pipe(toArray())), netnsNames(ctx.netns)]).then(([all, names]) => {
+      view.nsidNames = names;
       for (const link of all) if (!view.links.has(link.ifindex)) view.links.set(link.ifindex, link);
       ready = true;
       for (const n of early.splice(0)) print(n);
