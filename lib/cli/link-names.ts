@@ -3,14 +3,10 @@
  * dump reduced to ifindex ⇄ name, which is all they need to print `dev`.
  */
 import { AttributeCursor } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN } from '../codec/header.js';
+import { NLMSG_HDRLEN } from '../codec/header.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../rx/for-each-dump-batch.js';
-import { RTM_GETLINK, RTM_NEWLINK } from '../route/constants.js';
-
-/** sizeof(struct ifinfomsg). */
-const IFINFOMSG_SIZE = 16;
-/** IFLA_IFNAME (<linux/if_link.h>). */
-const IFLA_IFNAME = 3;
+import { RTM_NEWLINK } from '../route/constants.js';
+import { IFINFOMSG_SIZE, IFLA_IFNAME, linkRequest, RTEXT_FILTER_SKIP_STATS } from '../route/link-decode.js';
 
 /**
  * LinkNames maps interface indexes to names and back for one namespace.
@@ -33,7 +29,8 @@ export interface LinkNames {
  * const { index } = await linkNames({ netns: ctx.netns });
  */
 export async function linkNames(options: ForEachDumpOptions = {}): Promise<LinkNames> {
-  const request = { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload: new Uint8Array(IFINFOMSG_SIZE) };
+  // Names only: the kernel may leave the statistics out of its replies.
+  const request = linkRequest({ extMask: RTEXT_FILTER_SKIP_STATS });
   const byIndex = new Map<number, string>();
   // Without RxJS: `nlrx route show` must not pay for loading it.
   await forEachDumpBatch(request, (batch) => {
