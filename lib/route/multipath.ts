@@ -1,8 +1,10 @@
 /** RTA_MULTIPATH: a route's next hops (struct rtnexthop, each followed by its own RTA_* attributes). */
-import { AttributeCursor } from '../codec/attributes.js';
 import { align } from '../codec/align.js';
+import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
+import { address, binary, custom, u16, u32 } from '../codec/attribute-type.js';
+import { compileWalker } from '../codec/compile-decoder.js';
 import { NetlinkDecodeError } from '../errors.js';
-import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
 import { formatAddress } from './route-address.js';
 import {
   RTA_ENCAP, RTA_ENCAP_TYPE, RTA_FLOW, RTA_GATEWAY, RTA_NEWDST, RTA_VIA, RTNEXTHOP_SIZE,
@@ -60,16 +62,38 @@ export function decodeVia(data: Buffer, offset: number, length: number, context:
 
 const CONTEXT = ['route', 'RTA_MULTIPATH'];
 
+/** A route's `via` (struct rtvia), as a described type. */
+export const via = custom<RouteVia>('struct rtvia', (data, offset, length) => decodeVia(data, offset, length, CONTEXT), { minSize: 2 });
+
 /**
- * decodeMultipath reads the next hops in an RTA_MULTIPATH payload
- * `data[start, end)` of a route of `family`. A next hop whose length runs
- * past the attribute ends the list (reported in `problems`); a malformed
- * attribute of one next hop is reported and skipped.
+ * hopAttributes describes the RTA_* attributes of one next hop; addresses
+ * are of the route's family.
  *
  * @example
- * const hops = decodeMultipath(AF_INET, c.data, c.offset, c.offset + c.length, problems);
+ * const walk = compileWalker(hopAttributes);
  */
-export function decodeMultipath(family: number, data: Buffer, start: number, end: number,
+export const hopAttributes: AttributeSet = attributeSet('RTA_MULTIPATH', {
+  gateway: attr(RTA_GATEWAY, address('family', formatAddress)),
+  via: attr(RTA_VIA, via),
+  newdst: attr(RTA_NEWDST, address('family', formatAddress)),
+  flow: attr(RTA_FLOW, u32),
+  encapType: attr(RTA_ENCAP_TYPE, u16),
+  encap: attr(RTA_ENCAP, binary),
+}, { context: CONTEXT });
+
+const walkHop = compileWalker(hopAttributes);
+
+/**
+ * decodeMultipath reads the next hops in an RTA_MULTIPATH payload
+ * `data[start, end)` of a route (`route.family` is the family of their
+ * addresses). A next hop whose length runs past the attribute ends the list
+ * (reported in `problems`); a malformed attribute of one next hop is reported
+ * and skipped.
+ *
+ * @example
+ * const hops = decodeMultipath({ family: AF_INET }, c.data, c.offset, c.offset + c.length, problems);
+ */
+export function decodeMultipath(route: { readonly family: number }, data: Buffer, start: number, end: number,
   problems: NetlinkDecodeError[]): RouteNexthop[] {
   const hops: RouteNexthop[] = [];
   let at = start;
@@ -86,30 +110,19 @@ export function decodeMultipath(family: number, data: Buffer, start: number, end
       weight: rawHops + 1,
       flags: data[at + 2],
     };
-    const c = new AttributeCursor(data, at + RTNEXTHOP_SIZE, at + length, CONTEXT);
-    for (;;) {
-      try {
-        while (c.next()) {
-          switch (c.type) {
-            case RTA_GATEWAY: hop.gateway = formatAddress(family, data, c.offset, c.length, CONTEXT); break;
-            case RTA_VIA: hop.via = decodeVia(data, c.offset, c.length, CONTEXT); break;
-            case RTA_NEWDST: hop.newdst = formatAddress(family, data, c.offset, c.length, CONTEXT); break;
-            case RTA_FLOW: hop.flow = c.u32(); break;
-            case RTA_ENCAP_TYPE: hop.encapType = c.u16(); break;
-            case RTA_ENCAP: hop.encap = new Uint8Array(c.data.subarray(c.offset, c.offset + c.length)); break;
-            default: (hop.unknown ??= []).push(rawAttribute(c));
-          }
-        }
-        break;
-      } catch (error) {
-        if (!(error instanceof NetlinkDecodeError)) throw error;
-        problems.push(error);
-      }
-    }
-    if (c.error) problems.push(c.error);
+    walkHop(data, at + RTNEXTHOP_SIZE, at + length, hop, route, problems);
     hops.push(hop);
     at += align(length);
   }
   if (at < end) problems.push(new NetlinkDecodeError('rtnexthop cut short', at, CONTEXT));
   return hops;
 }
+
+/**
+ * multipath is RTA_MULTIPATH as a described type: the route's next hops.
+ *
+ * @example
+ * attr(RTA_MULTIPATH, multipath);
+ */
+export const multipath = custom<RouteNexthop[]>('RTA_MULTIPATH',
+  (data, offset, length, route, problems) => decodeMultipath(route as { family: number }, data, offset, offset + length, problems));

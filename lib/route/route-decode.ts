@@ -5,13 +5,16 @@
  * program that only decodes — such as `nlrx route show` — starts without
  * loading it.
  */
-import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { attr, attributeSet } from '../codec/attribute-set.js';
+import { address, binary, custom, nested, u16, u32, u8, uint } from '../codec/attribute-type.js';
+import { struct } from '../codec/compile-decoder.js';
+import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
+import { describeMessage, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
-import { decodeMultipath, decodeVia, type RouteNexthop, type RouteVia } from './multipath.js';
-import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { multipath, via, type RouteNexthop, type RouteVia } from './multipath.js';
 import { formatAddress } from './route-address.js';
 import {
   RTA_CACHEINFO, RTA_CACHEINFO_SIZE, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY,
@@ -19,7 +22,7 @@ import {
   RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID, RTA_VIA, RTM_F_CLONED, RTMSG_SIZE, RT_TABLE_LOCAL,
   RT_TABLE_MAIN,
 } from './route-constants.js';
-import { decodeMetrics, type RouteMetrics } from './route-metrics.js';
+import { metricAttributes, type RouteMetrics } from './route-metrics.js';
 
 export type { RouteNexthop, RouteVia } from './multipath.js';
 export type { RouteMetrics } from './route-metrics.js';
@@ -119,8 +122,6 @@ export interface RouteFilter {
   ifindex?: number;
 }
 
-const CONTEXT = ['route'];
-
 /**
  * routeRequest builds the RTM_GETROUTE dump request for `filter`: family,
  * protocol and type in struct rtmsg, 'main'/'local' in rtm_table, other
@@ -130,16 +131,17 @@ const CONTEXT = ['route'];
  * dump(routeRequest({ table: 'main' }), { strictCheck: true });
  */
 export function routeRequest(filter: RouteFilter = {}): DumpRequest {
-  const w = new MessageWriter(64);
-  const rtm = w.struct(RTMSG_SIZE);
-  rtm[0] = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-  rtm[4] = filter.table === 'main' ? RT_TABLE_MAIN : filter.table === 'local' ? RT_TABLE_LOCAL : 0;
-  rtm[5] = filter.protocol ?? 0;
-  rtm[7] = filter.type ?? 0;
-  if (filter.table === 'all') w.u32(RTA_TABLE, 0);
-  else if (typeof filter.table === 'number') w.u32(RTA_TABLE, filter.table);
-  if (filter.ifindex !== undefined) w.u32(RTA_OIF, filter.ifindex);
-  return { protocol: NETLINK_ROUTE, type: RTM_GETROUTE, payload: Uint8Array.from(w.bytes()) };
+  const { table } = filter;
+  const payload = routeDumpMessage.encode({
+    family: filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC,
+    table: table === 'main' ? RT_TABLE_MAIN : table === 'local' ? RT_TABLE_LOCAL : 0,
+    protocol: filter.protocol,
+    type: filter.type,
+  }, {
+    tableId: table === 'all' ? 0 : typeof table === 'number' ? table : undefined,
+    oif: filter.ifindex,
+  });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETROUTE, payload };
 }
 
 /**
@@ -150,121 +152,105 @@ export function routeRequest(filter: RouteFilter = {}): DumpRequest {
  * decodeRouteRequest(routeRequest({ table: 100 }).payload); // { table: 100 }
  */
 export function decodeRouteRequest(payload: Uint8Array): RouteFilter {
-  const data = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (data.length < RTMSG_SIZE) throw new NetlinkDecodeError('struct rtmsg cut short', 0, ['route request']);
+  const request = routeDumpMessage.decodePayload(payload);
+  if (request.problems) throw request.problems[0];
   const filter: RouteFilter = {};
-  if (data[0] === AF_INET) filter.family = 'inet';
-  else if (data[0] === AF_INET6) filter.family = 'inet6';
-  if (data[4] === RT_TABLE_MAIN) filter.table = 'main';
-  else if (data[4] === RT_TABLE_LOCAL) filter.table = 'local';
-  else if (data[4] !== 0) filter.table = data[4];
-  if (data[5] !== 0) filter.protocol = data[5];
-  if (data[7] !== 0) filter.type = data[7];
-  const c = new AttributeCursor(data, RTMSG_SIZE, data.length, ['route request']);
-  while (c.next()) {
-    if (c.type === RTA_TABLE) {
-      const table = c.u32();
-      filter.table = table === 0 ? 'all' : table;
-    } else if (c.type === RTA_OIF) filter.ifindex = c.u32();
-  }
-  if (c.error) throw c.error;
+  if (request.family === AF_INET) filter.family = 'inet';
+  else if (request.family === AF_INET6) filter.family = 'inet6';
+  if (request.tableId !== undefined) filter.table = request.tableId === 0 ? 'all' : request.tableId;
+  else if (request.table === RT_TABLE_MAIN) filter.table = 'main';
+  else if (request.table === RT_TABLE_LOCAL) filter.table = 'local';
+  else if (request.table !== 0) filter.table = request.table;
+  if (request.protocol !== 0) filter.protocol = request.protocol;
+  if (request.type !== 0) filter.type = request.type;
+  if (request.oif !== undefined) filter.ifindex = request.oif;
   return filter;
 }
 
-function cacheInfo(c: AttributeCursor): RouteCacheInfo {
-  // The struct may grow in a newer kernel: read the fields we know.
-  if (c.length < RTA_CACHEINFO_SIZE) {
-    throw new NetlinkDecodeError(`RTA_CACHEINFO needs ${RTA_CACHEINFO_SIZE} bytes, has ${c.length}`, c.offset, CONTEXT);
-  }
-  const d = c.data;
-  const at = c.offset;
-  return {
-    clntref: d.readUInt32LE(at),
-    lastuse: d.readUInt32LE(at + 4),
-    expires: d.readInt32LE(at + 8),
-    error: d.readUInt32LE(at + 12),
-    used: d.readUInt32LE(at + 16),
-    id: d.readUInt32LE(at + 20),
-    ts: d.readUInt32LE(at + 24),
-    tsage: d.readUInt32LE(at + 28),
-  };
-}
+/** struct rta_cacheinfo; it may grow in a newer kernel: the fields known here are read. */
+const cacheinfo = custom<RouteCacheInfo>('struct rta_cacheinfo', (d, at) => ({
+  clntref: d.readUInt32LE(at),
+  lastuse: d.readUInt32LE(at + 4),
+  expires: d.readInt32LE(at + 8),
+  error: d.readUInt32LE(at + 12),
+  used: d.readUInt32LE(at + 16),
+  id: d.readUInt32LE(at + 20),
+  ts: d.readUInt32LE(at + 24),
+  tsage: d.readUInt32LE(at + 28),
+}), { minSize: RTA_CACHEINFO_SIZE });
+
+/** struct rtmsg (<linux/rtnetlink.h>). */
+const rtmsg = struct('struct rtmsg', RTMSG_SIZE, {
+  family: [0, u8],
+  dstLen: [1, u8],
+  srcLen: [2, u8],
+  tos: [3, u8],
+  table: [4, u8],
+  protocol: [5, u8],
+  scope: [6, u8],
+  type: [7, u8],
+  flags: [8, u32],
+});
+
+const routeAddress = address('family', formatAddress);
+
+/** The RTA_* attributes of a route (enum rtattr_type_t). RTA_TABLE overrides rtm_table, so tables above 255 are exact. */
+const routeAttributes = attributeSet('route', {
+  dst: attr(RTA_DST, routeAddress),
+  src: attr(RTA_SRC, routeAddress),
+  iif: attr(RTA_IIF, u32),
+  oif: attr(RTA_OIF, u32),
+  gateway: attr(RTA_GATEWAY, routeAddress),
+  priority: attr(RTA_PRIORITY, u32),
+  prefsrc: attr(RTA_PREFSRC, routeAddress),
+  metrics: attr(RTA_METRICS, nested(metricAttributes)),
+  multipath: attr(RTA_MULTIPATH, multipath),
+  flow: attr(RTA_FLOW, u32),
+  cacheinfo: attr(RTA_CACHEINFO, cacheinfo),
+  table: attr(RTA_TABLE, u32),
+  mark: attr(RTA_MARK, u32),
+  via: attr(RTA_VIA, via),
+  newdst: attr(RTA_NEWDST, routeAddress),
+  pref: attr(RTA_PREF, u8),
+  encapType: attr(RTA_ENCAP_TYPE, u16),
+  encap: attr(RTA_ENCAP, binary),
+  expires: attr(RTA_EXPIRES, uint),
+  uid: attr(RTA_UID, u32),
+  ttlPropagate: attr(RTA_TTL_PROPAGATE, u8),
+  nhid: attr(RTA_NH_ID, u32),
+}, { ignore: [RTA_PAD] });
 
 /**
- * decodeRoute decodes an RTM_NEWROUTE (or RTM_DELROUTE) message. It never
- * throws on bad attributes: a malformed one is recorded in `problems` and
- * skipped; unknown ones are kept in `unknown`.
+ * routeMessage is RTM_NEWROUTE described: struct rtmsg and the RTA_*
+ * attributes. Its `decode` is `decodeRoute`; its `encode` writes requests.
+ *
+ * @example
+ * const route = routeMessage.decode(msg);
+ */
+export const routeMessage: MessageDescription<Route> = describeMessage<Route>('RTM_NEWROUTE', rtmsg, routeAttributes);
+
+/** What a strictly checked RTM_GETROUTE dump request may carry: struct rtmsg, RTA_TABLE and RTA_OIF. */
+interface RouteDumpRequest {
+  family: number; table: number; protocol: number; type: number;
+  tableId?: number; oif?: number; problems?: NetlinkDecodeError[];
+}
+
+const routeDumpMessage = describeMessage<RouteDumpRequest>('RTM_GETROUTE', rtmsg, attributeSet('route request', {
+  tableId: attr(RTA_TABLE, u32),
+  oif: attr(RTA_OIF, u32),
+}));
+
+/**
+ * decodeRoute decodes an RTM_NEWROUTE (or RTM_DELROUTE) message. A malformed
+ * attribute is recorded in `problems` and skipped; unknown ones are kept in
+ * `unknown`. Only a message shorter than struct rtmsg throws
+ * (`NetlinkDecodeError`): it cannot be a route.
  *
  * @example
  * dump(routeRequest()).pipe(map(decodeRoute));
  */
 export function decodeRoute(msg: NetlinkMessage): Route {
-  const d = msg.data;
-  const base = msg.offset + NLMSG_HDRLEN;
-  const end = msg.offset + msg.length;
-  const whole = end - base >= RTMSG_SIZE;
-  const family = whole ? d[base] : 0;
-  const route: Route = {
-    family,
-    dstLen: whole ? d[base + 1] : 0,
-    srcLen: whole ? d[base + 2] : 0,
-    tos: whole ? d[base + 3] : 0,
-    table: whole ? d[base + 4] : 0,
-    protocol: whole ? d[base + 5] : 0,
-    scope: whole ? d[base + 6] : 0,
-    type: whole ? d[base + 7] : 0,
-    flags: whole ? (d[base + 8] | (d[base + 9] << 8) | (d[base + 10] << 16)) + d[base + 11] * 0x100_0000 : 0,
-  };
-  if (!whole) {
-    route.problems = [new NetlinkDecodeError('struct rtmsg cut short', base, CONTEXT)];
-    return route;
-  }
-  let problems: NetlinkDecodeError[] | undefined;
-  const c = new AttributeCursor(d, base + RTMSG_SIZE, end, CONTEXT);
-  for (;;) {
-    try {
-      while (c.next()) {
-        switch (c.type) {
-          case RTA_DST: route.dst = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case RTA_SRC: route.src = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case RTA_IIF: route.iif = c.u32(); break;
-          case RTA_OIF: route.oif = c.u32(); break;
-          case RTA_GATEWAY: route.gateway = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case RTA_PRIORITY: route.priority = c.u32(); break;
-          case RTA_PREFSRC: route.prefsrc = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case RTA_METRICS:
-            route.metrics = decodeMetrics(d, c.offset, c.offset + c.length, (problems ??= []));
-            break;
-          case RTA_MULTIPATH:
-            route.multipath = decodeMultipath(family, d, c.offset, c.offset + c.length, (problems ??= []));
-            break;
-          case RTA_FLOW: route.flow = c.u32(); break;
-          case RTA_CACHEINFO: route.cacheinfo = cacheInfo(c); break;
-          case RTA_TABLE: route.table = c.u32(); break;
-          case RTA_MARK: route.mark = c.u32(); break;
-          case RTA_VIA: route.via = decodeVia(d, c.offset, c.length, CONTEXT); break;
-          case RTA_NEWDST: route.newdst = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case RTA_PREF: route.pref = c.u8(); break;
-          case RTA_ENCAP_TYPE: route.encapType = c.u16(); break;
-          case RTA_ENCAP: route.encap = new Uint8Array(d.subarray(c.offset, c.offset + c.length)); break;
-          case RTA_EXPIRES: route.expires = c.length === 8 ? c.u64n() : c.u32(); break;
-          case RTA_UID: route.uid = c.u32(); break;
-          case RTA_TTL_PROPAGATE: route.ttlPropagate = c.u8(); break;
-          case RTA_NH_ID: route.nhid = c.u32(); break;
-          case RTA_PAD: break;
-          default: (route.unknown ??= []).push(rawAttribute(c));
-        }
-      }
-      break;
-    } catch (error) {
-      if (!(error instanceof NetlinkDecodeError)) throw error;
-      (problems ??= []).push(error);
-    }
-  }
-  if (c.error) (problems ??= []).push(c.error);
-  // Set only when there is one: metrics and multipath get the array up front and may add nothing.
-  if (problems !== undefined && problems.length > 0) route.problems = problems;
-  return route;
+  return routeMessage.decode(msg);
 }
 
 /**

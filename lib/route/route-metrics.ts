@@ -1,7 +1,7 @@
 /** RTA_METRICS: the nested RTAX_* attributes of a route (struct rtattr array, <linux/rtnetlink.h>). */
-import { AttributeCursor } from '../codec/attributes.js';
-import { NetlinkDecodeError } from '../errors.js';
-import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
+import { string, u32 } from '../codec/attribute-type.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
 import {
   RTAX_ADVMSS, RTAX_CC_ALGO, RTAX_CWND, RTAX_FASTOPEN_NO_COOKIE, RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_INITCWND,
   RTAX_INITRWND, RTAX_LOCK, RTAX_MTU, RTAX_QUICKACK, RTAX_REORDERING, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR,
@@ -39,11 +39,32 @@ export interface RouteMetrics {
   unknown?: RawAttribute[];
 }
 
-/** The metric names RTAX_MTU … RTAX_FASTOPEN_NO_COOKIE map to, indexed by RTAX_* number. */
-const KEYS: readonly (keyof RouteMetrics | undefined)[] = [
-  undefined, 'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit',
-  'initcwnd', 'features', 'rtoMin', 'initrwnd', 'quickack', 'congctl', 'fastopenNoCookie',
-];
+/**
+ * metricAttributes describes RTA_METRICS: each RTAX_* metric a u32 under its
+ * `RouteMetrics` name, RTAX_CC_ALGO a string; others are kept in `unknown`.
+ *
+ * @example
+ * attr(RTA_METRICS, nested(metricAttributes));
+ */
+export const metricAttributes: AttributeSet = attributeSet('RTA_METRICS', {
+  lock: attr(RTAX_LOCK, u32),
+  mtu: attr(RTAX_MTU, u32),
+  window: attr(RTAX_WINDOW, u32),
+  rtt: attr(RTAX_RTT, u32),
+  rttvar: attr(RTAX_RTTVAR, u32),
+  ssthresh: attr(RTAX_SSTHRESH, u32),
+  cwnd: attr(RTAX_CWND, u32),
+  advmss: attr(RTAX_ADVMSS, u32),
+  reordering: attr(RTAX_REORDERING, u32),
+  hoplimit: attr(RTAX_HOPLIMIT, u32),
+  initcwnd: attr(RTAX_INITCWND, u32),
+  features: attr(RTAX_FEATURES, u32),
+  rtoMin: attr(RTAX_RTO_MIN, u32),
+  initrwnd: attr(RTAX_INITRWND, u32),
+  quickack: attr(RTAX_QUICKACK, u32),
+  congctl: attr(RTAX_CC_ALGO, string),
+  fastopenNoCookie: attr(RTAX_FASTOPEN_NO_COOKIE, u32),
+}, { context: ['route', 'RTA_METRICS'] });
 
 /**
  * metricKey names the RouteMetrics field of an RTAX_* number.
@@ -52,40 +73,5 @@ const KEYS: readonly (keyof RouteMetrics | undefined)[] = [
  * metricKey(RTAX_MTU); // 'mtu'
  */
 export function metricKey(rtax: number): keyof RouteMetrics | undefined {
-  return KEYS[rtax];
-}
-
-/**
- * decodeMetrics reads the RTAX_* attributes nested in an RTA_METRICS payload
- * `data[start, end)`. A metric of the wrong size is skipped and reported in
- * `problems`; the others are still read.
- *
- * @example
- * const metrics = decodeMetrics(cursor.data, cursor.offset, cursor.offset + cursor.length, problems);
- */
-export function decodeMetrics(data: Buffer, start: number, end: number, problems: NetlinkDecodeError[]): RouteMetrics {
-  const metrics: RouteMetrics = {};
-  const c = new AttributeCursor(data, start, end, ['route', 'RTA_METRICS']);
-  for (;;) {
-    try {
-      while (c.next()) {
-        switch (c.type) {
-          case RTAX_CC_ALGO: metrics.congctl = c.string(); break;
-          case RTAX_LOCK: case RTAX_MTU: case RTAX_WINDOW: case RTAX_RTT: case RTAX_RTTVAR: case RTAX_SSTHRESH:
-          case RTAX_CWND: case RTAX_ADVMSS: case RTAX_REORDERING: case RTAX_HOPLIMIT: case RTAX_INITCWND:
-          case RTAX_FEATURES: case RTAX_RTO_MIN: case RTAX_INITRWND: case RTAX_QUICKACK:
-          case RTAX_FASTOPEN_NO_COOKIE:
-            (metrics as Record<string, number>)[KEYS[c.type]!] = c.u32();
-            break;
-          default: (metrics.unknown ??= []).push(rawAttribute(c));
-        }
-      }
-      break;
-    } catch (error) {
-      if (!(error instanceof NetlinkDecodeError)) throw error;
-      problems.push(error);
-    }
-  }
-  if (c.error) problems.push(c.error);
-  return metrics;
+  return metricAttributes.spec(rtax)?.key as keyof RouteMetrics | undefined;
 }
