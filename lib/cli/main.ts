@@ -14,6 +14,7 @@ const OBJECTS: Record<string, string> = {
   neighbor: 'neighbor', neighbour: 'neighbor', neigh: 'neighbor', n: 'neighbor',
   rule: 'rule', ru: 'rule',
   nexthop: 'nexthop', nh: 'nexthop',
+  genl: 'genl',
   monitor: 'monitor',
   serve: 'serve',
 };

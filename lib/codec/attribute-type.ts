@@ -49,6 +49,8 @@ export interface AttributeType<V = unknown> {
   readonly decode?: Custom<V>;
   /** The attributes nested in this one. */
   readonly set?: AttributeSet;
+  /** The items of a nested array (NLA_NESTED_ARRAY): each nested attribute, whatever its number, one object of this set. */
+  readonly items?: AttributeSet;
   /** With `set`: the value is this field of the nested object instead of the object. */
   readonly pick?: string;
   /** Writes a value as a payload (request attributes). */
@@ -157,4 +159,16 @@ export function custom<V>(name: string, decode: Custom<V>, sizes: { size?: numbe
  */
 export function nested<V = Record<string, unknown>>(set: AttributeSet, pick?: string): AttributeType<V> {
   return { name: set.name, set, pick };
+}
+
+/**
+ * nestedArray reads a nest whose attributes are the items of an array
+ * (NLA_NESTED_ARRAY: numbered 1, 2 … or all 0), each an object described by
+ * `set`, in the order received.
+ *
+ * @example
+ * attr(CTRL_ATTR_OPS, nestedArray(opAttributes)); // [{ id: 3, flags: 14 }, …]
+ */
+export function nestedArray<V = Record<string, unknown>>(set: AttributeSet): AttributeType<V[]> {
+  return { name: set.name, items: set };
 }

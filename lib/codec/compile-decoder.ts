@@ -112,6 +112,8 @@ class Generator {
       read = read.replace(/\bC\b/g, C);
     } else if (type.decode !== undefined) {
       read = `${this.fn(type.decode)}(d, off, n, X, P ??= [])`;
+    } else if (type.items !== undefined) {
+      read = `R.items(d, off, off + n, ${this.walker(type.items)}, X, P ??= [], ${C})`;
     } else if (type.set !== undefined) {
       read = `(P = ${this.walker(type.set)}(d, off, off + n, V = {}, X, P), V)`;
       if (type.pick !== undefined) {

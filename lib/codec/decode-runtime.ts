@@ -8,6 +8,9 @@ import { hexColonText, inetText, llAddrText } from './address-text.js';
 import type { RawAttribute } from './raw-attribute.js';
 import { asDecodeError } from './raw-attribute.js';
 
+/** A compiled walker (see compile-decoder.ts), as the runtime calls it. */
+type Walker = (d: Buffer, at: number, end: number, o: object, root: object, problems: NetlinkDecodeError[]) => unknown;
+
 /** Reads a u32 (little-endian) by byte arithmetic: the walker already bounds-checked it. */
 function u32(d: Buffer, at: number): number {
   return (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16)) + d[at + 3] * 0x100_0000;
@@ -53,6 +56,28 @@ function rawList(d: Buffer, at: number, end: number, context: readonly string[],
   return list;
 }
 
+/** The items of a nested array, each walked into an object of its own; framing errors go to `problems`. */
+function items(d: Buffer, at: number, end: number, walk: Walker, root: object, problems: NetlinkDecodeError[],
+  context: readonly string[]): object[] {
+  const list: object[] = [];
+  while (at < end) {
+    if (end - at < 4) {
+      problems.push(cut(at, context));
+      break;
+    }
+    const len = d[at] | (d[at + 1] << 8);
+    if (len < 4 || len > end - at) {
+      problems.push(past(len, at, context));
+      break;
+    }
+    const item = {};
+    walk(d, at + 4, at + len, item, root, problems);
+    list.push(item);
+    at += (len + 3) & ~3;
+  }
+  return list;
+}
+
 function cut(at: number, context: readonly string[]): NetlinkDecodeError {
   return new NetlinkDecodeError('attribute header cut short', at, context);
 }
@@ -76,7 +101,7 @@ function header(name: string, need: number, has: number, at: number, context: re
  * new Function('R', body)(decodeRuntime);
  */
 export const decodeRuntime = {
-  u32, u64n, string, copy, raw, rawList, cut, past, size, header,
+  u32, u64n, string, copy, raw, rawList, items, cut, past, size, header,
   inet: (d: Buffer, off: number, n: number) => inetText(d, off, n),
   hexColon: (d: Buffer, off: number, n: number) => hexColonText(d, off, n),
   llAddr: (d: Buffer, off: number, n: number, arphrd: number) => llAddrText(d, off, n, arphrd),
