@@ -51,6 +51,8 @@ export interface AttributeType<V = unknown> {
   readonly set?: AttributeSet;
   /** The items of a nested array (NLA_NESTED_ARRAY): each nested attribute, whatever its number, one object of this set. */
   readonly items?: AttributeSet;
+  /** With `items`: the field of each item that records its attribute number (an index, a command …). */
+  readonly indexKey?: string;
   /** With `set`: the value is this field of the nested object instead of the object. */
   readonly pick?: string;
   /** Writes a value as a payload (request attributes). */
@@ -164,11 +166,13 @@ export function nested<V = Record<string, unknown>>(set: AttributeSet, pick?: st
 /**
  * nestedArray reads a nest whose attributes are the items of an array
  * (NLA_NESTED_ARRAY: numbered 1, 2 … or all 0), each an object described by
- * `set`, in the order received.
+ * `set`, in the order received; with `indexKey`, each item also records its
+ * attribute number in that field (arrays indexed by command, policy …).
  *
  * @example
  * attr(CTRL_ATTR_OPS, nestedArray(opAttributes)); // [{ id: 3, flags: 14 }, …]
+ * attr(CTRL_ATTR_OP_POLICY, nestedArray(opPolicyAttributes, 'cmd')); // [{ cmd: 3, do: 0, dump: 1 }, …]
  */
-export function nestedArray<V = Record<string, unknown>>(set: AttributeSet): AttributeType<V[]> {
-  return { name: set.name, items: set };
+export function nestedArray<V = Record<string, unknown>>(set: AttributeSet, indexKey?: string): AttributeType<V[]> {
+  return { name: set.name, items: set, indexKey };
 }

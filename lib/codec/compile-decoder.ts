@@ -113,7 +113,8 @@ class Generator {
     } else if (type.decode !== undefined) {
       read = `${this.fn(type.decode)}(d, off, n, X, P ??= [])`;
     } else if (type.items !== undefined) {
-      read = `R.items(d, off, off + n, ${this.walker(type.items)}, X, P ??= [], ${C})`;
+      const index = type.indexKey === undefined ? '' : `, ${JSON.stringify(checkKey(type.indexKey, type.name))}`;
+      read = `R.items(d, off, off + n, ${this.walker(type.items)}, X, P ??= [], ${C}${index})`;
     } else if (type.set !== undefined) {
       read = `(P = ${this.walker(type.set)}(d, off, off + n, V = {}, X, P), V)`;
       if (type.pick !== undefined) {

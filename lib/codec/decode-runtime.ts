@@ -58,8 +58,8 @@ function rawList(d: Buffer, at: number, end: number, context: readonly string[],
 
 /** The items of a nested array, each walked into an object of its own; framing errors go to `problems`. */
 function items(d: Buffer, at: number, end: number, walk: Walker, root: object, problems: NetlinkDecodeError[],
-  context: readonly string[]): object[] {
-  const list: object[] = [];
+  context: readonly string[], indexKey?: string): object[] {
+  const list: Record<string, unknown>[] = [];
   while (at < end) {
     if (end - at < 4) {
       problems.push(cut(at, context));
@@ -70,7 +70,8 @@ function items(d: Buffer, at: number, end: number, walk: Walker, root: object, p
       problems.push(past(len, at, context));
       break;
     }
-    const item = {};
+    const item: Record<string, unknown> = {};
+    if (indexKey !== undefined) item[indexKey] = (d[at + 2] | (d[at + 3] << 8)) & 0x3fff;
     walk(d, at + 4, at + len, item, root, problems);
     list.push(item);
     at += (len + 3) & ~3;

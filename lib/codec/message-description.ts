@@ -47,6 +47,15 @@ function encodeAttributes(w: MessageWriter, set: AttributeSet, values: FieldValu
       w.beginNested(spec.type);
       encodeAttributes(w, type.set, value as FieldValues);
       w.endNested();
+    } else if (type?.items) {
+      // NLA_NESTED_ARRAY: items numbered from 1, or by their index field.
+      w.beginNested(spec.type);
+      (value as FieldValues[]).forEach((item, i) => {
+        w.beginNested(type.indexKey === undefined ? i + 1 : Number(item[type.indexKey]));
+        encodeAttributes(w, type.items!, item);
+        w.endNested();
+      });
+      w.endNested();
     } else if (type?.encode) {
       w.attr(spec.type, (type.encode as (v: unknown) => Uint8Array)(value));
     } else {

@@ -1,0 +1,117 @@
+/**
+ * The generic netlink client: one namespace, families resolved by name
+ * (cached, kept true by nlctrl's notifications), their dumps as cold
+ * Observables through the same engine as every dump, their multicast groups
+ * by name.
+ */
+import { concatMap, defer, from, map, mergeMap, type Observable } from 'rxjs';
+import type { NetlinkMessage } from '../codec/header.js';
+import { NETLINK_GENERIC } from '../codec/header.js';
+import type { FieldValues, MessageDescription } from '../codec/message-description.js';
+import { GENL_HDRLEN } from '../genl/genl-constants.js';
+import { genlDumpRequest } from '../genl/genl-header.js';
+import { familiesRequest, familySelector, type GenlFamily } from '../genl/nlctrl.js';
+import { policyRequest, policySelector, type PolicyMessage } from '../genl/policy.js';
+import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
+import { monitor, type MonitorSignal } from '../live/monitor.js';
+import { dumpBatches } from '../rx/dump-batches.js';
+import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
+import { GenlFamilyCache } from './genl-family-cache.js';
+
+/** Options of a generic netlink client. */
+export interface GenlOptions {
+  /** Network namespace: a name under /run/netns, or a path such as /proc/<pid>/ns/net. */
+  netns?: string;
+  /** Concurrent dumps at most (sockets of the client's pool). Default 2. */
+  poolSize?: number;
+  /** Opens sockets (tests: a fake kernel). */
+  transport?: TransportFactory;
+}
+
+/** What a family dump sends: its attributes, raw or as field values of a description. */
+export interface GenlDumpOptions<T> {
+  /** Decode replies (and encode `attributes`) with this description of the command's messages. */
+  message?: MessageDescription<T>;
+  /** The request's attributes: bytes, or field values encoded with `message`. */
+  attributes?: Uint8Array | FieldValues;
+  /** Extra nlmsg flags. */
+  flags?: number;
+}
+
+/**
+ * GenlClient dumps and watches one namespace's generic netlink families.
+ * Dumps are cold: the family is resolved and the request sent on subscribe.
+ */
+export interface GenlClient {
+  /** Every family registered in the namespace, freshly dumped. */
+  families(): Observable<GenlFamily>;
+  /** The family named `name`, from the cache; rejects with `GenlFamilyNotFoundError`. */
+  family(name: string): Promise<GenlFamily>;
+  /** The attribute policies the running kernel applies to family `name`'s commands (CTRL_CMD_GETPOLICY). */
+  policy(name: string, op?: number): Observable<PolicyMessage>;
+  /** A dump of command `cmd` of family `name`: reply messages, or objects with `options.message`. */
+  dump(name: string, cmd: number): Observable<NetlinkMessage>;
+  dump<T>(name: string, cmd: number, options: GenlDumpOptions<T> & { message: MessageDescription<T> }): Observable<T>;
+  dump(name: string, cmd: number, options: GenlDumpOptions<never>): Observable<NetlinkMessage>;
+  /** Notifications of family `name`'s multicast groups, joined by name. */
+  monitor(name: string, groups: readonly string[]): Observable<MonitorSignal>;
+  /** Closes the client's sockets and stops watching nlctrl. Idempotent. */
+  close(): void;
+}
+
+/**
+ * genl opens a generic netlink client for one network namespace.
+ *
+ * @example
+ * import { genl } from 'netlink-rx';
+ *
+ * const client = genl({ netns: 'blue' });
+ * const ethtool = await client.family('ethtool');
+ * console.log(ethtool.id, ethtool.mcastGroups);
+ * client.close();
+ */
+export function genl(options: GenlOptions = {}): GenlClient {
+  const { netns, transport } = options;
+  const pool = new SocketPool(NETLINK_GENERIC, { netns }, { size: options.poolSize ?? 2, transport });
+  const cache = new GenlFamilyCache({ netns, pool, transport });
+  const messages = (request: ReturnType<typeof familiesRequest>) =>
+    dumpBatches(request, { pool }).pipe(mergeMap((batch) => batch));
+
+  function dump<T>(name: string, cmd: number, dumpOptions: GenlDumpOptions<T> = {}): Observable<T | NetlinkMessage> {
+    return defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
+      const { message, attributes } = dumpOptions;
+      const version = family.version ?? 1;
+      const payload = attributes === undefined ? undefined
+        : attributes instanceof Uint8Array ? attributes
+          : message ? message.encode({ cmd, genlVersion: version }, attributes).subarray(GENL_HDRLEN)
+            : undefined;
+      if (attributes !== undefined && payload === undefined) {
+        throw new TypeError('attributes given as field values need options.message to encode them');
+      }
+      const request = { ...genlDumpRequest(family.id!, cmd, version, payload), flags: dumpOptions.flags };
+      const replies = messages(request);
+      // The family's own messages only (nlmsg_type is its id); decoding errors fail the dump.
+      return message ? replies.pipe(mergeMap((msg) => (msg.type === family.id ? [message.decode(msg)] : []))) : replies;
+    }));
+  }
+
+  return {
+    families: () => messages(familiesRequest()).pipe(map(familySelector()), mergeMap((f) => (f ? [f] : []))),
+    family: (name) => cache.resolve(name),
+    policy: (name, op) => messages(policyRequest(name, op)).pipe(
+      map(policySelector()), mergeMap((p) => (p ? [p] : []))),
+    dump: dump as GenlClient['dump'],
+    monitor: (name, groups) => defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
+      const ids = groups.map((group) => {
+        const found = family.mcastGroups?.find((g) => g.name === group)?.id;
+        if (found === undefined) throw new GenlFamilyNotFoundError(`${name}/${group}`);
+        return found;
+      });
+      return monitor({ protocol: NETLINK_GENERIC, groups: ids, netns, transport });
+    })),
+    close() {
+      cache.close();
+      pool.close();
+    },
+  };
+}
