@@ -4,7 +4,7 @@
  * Observables through the same engine as every dump, their multicast groups
  * by name.
  */
-import { concatMap, defer, from, map, mergeMap, type Observable } from 'rxjs';
+import { concatMap, defer, filter as filterReplies, from, map, mergeMap, type Observable } from 'rxjs';
 import type { NetlinkMessage } from '../codec/header.js';
 import { NETLINK_GENERIC } from '../codec/header.js';
 import type { FieldValues, MessageDescription } from '../codec/message-description.js';
@@ -13,6 +13,7 @@ import { genlDumpRequest } from '../genl/genl-header.js';
 import { familiesRequest, familySelector, type GenlFamily } from '../genl/nlctrl.js';
 import { policyRequest, policySelector, type PolicyMessage } from '../genl/policy.js';
 import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
+import type { GenlCommand, GenlFamilyDescription } from '../genl/genl-family.js';
 import { monitor, type MonitorSignal } from '../live/monitor.js';
 import { dumpBatches } from '../rx/dump-batches.js';
 import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
@@ -39,6 +40,17 @@ export interface GenlDumpOptions<T> {
 }
 
 /**
+ * GenlFamilyClient is a described family's commands as methods: each takes
+ * the command's filter and returns a cold Observable of its typed replies.
+ *
+ * @example
+ * const ethtool: GenlFamilyClient<typeof ethtoolFamily.commands> = genl().use(ethtoolFamily);
+ */
+export type GenlFamilyClient<C> = {
+  readonly [K in keyof C]: C[K] extends GenlCommand<infer T, infer F> ? (filter?: F) => Observable<T> : never;
+};
+
+/**
  * GenlClient dumps and watches one namespace's generic netlink families.
  * Dumps are cold: the family is resolved and the request sent on subscribe.
  */
@@ -55,6 +67,8 @@ export interface GenlClient {
   dump(name: string, cmd: number, options: GenlDumpOptions<never>): Observable<NetlinkMessage>;
   /** Notifications of family `name`'s multicast groups, joined by name. */
   monitor(name: string, groups: readonly string[]): Observable<MonitorSignal>;
+  /** A described family's commands as typed dumps (see `describeGenlFamily`, `ethtoolFamily`). */
+  use<C>(family: GenlFamilyDescription<C>): GenlFamilyClient<C>;
   /** Closes the client's sockets and stops watching nlctrl. Idempotent. */
   close(): void;
 }
@@ -109,6 +123,17 @@ export function genl(options: GenlOptions = {}): GenlClient {
       });
       return monitor({ protocol: NETLINK_GENERIC, groups: ids, netns, transport });
     })),
+    use<C>(family: GenlFamilyDescription<C>): GenlFamilyClient<C> {
+      const methods: Record<string, (filter?: unknown) => Observable<unknown>> = {};
+      for (const [key, command] of Object.entries(family.commands as Record<string, GenlCommand<unknown, unknown>>)) {
+        methods[key] = (filter) => {
+          const replies = dump(family.name, command.cmd, { message: command.message, attributes: command.request?.(filter) ?? {} });
+          const { match } = command;
+          return match && filter !== undefined ? replies.pipe(filterReplies((reply) => match(reply, filter))) : replies;
+        };
+      }
+      return methods as GenlFamilyClient<C>;
+    },
     close() {
       cache.close();
       pool.close();

@@ -4,7 +4,7 @@
  * (rtnetlink, sock_diag, generic netlink, ctnetlink) is made of these.
  */
 import { NLMSG_HDRLEN, type NetlinkMessage } from './header.js';
-import type { AttributeSet } from './attribute-set.js';
+import type { AttributeSet, AttributeSpec } from './attribute-set.js';
 import { MessageWriter } from './attributes.js';
 import { compileBodyDecoder, type StructLayout } from './compile-decoder.js';
 
@@ -42,25 +42,36 @@ function encodeAttributes(w: MessageWriter, set: AttributeSet, values: FieldValu
   for (const spec of set.attributes) {
     const value = values[spec.key];
     if (value === undefined) continue;
-    const type = spec.as;
-    if (type?.set) {
-      w.beginNested(spec.type);
-      encodeAttributes(w, type.set, value as FieldValues);
-      w.endNested();
-    } else if (type?.items) {
-      // NLA_NESTED_ARRAY: items numbered from 1, or by their index field.
-      w.beginNested(spec.type);
-      (value as FieldValues[]).forEach((item, i) => {
-        w.beginNested(type.indexKey === undefined ? i + 1 : Number(item[type.indexKey]));
-        encodeAttributes(w, type.items!, item);
-        w.endNested();
-      });
-      w.endNested();
-    } else if (type?.encode) {
-      w.attr(spec.type, (type.encode as (v: unknown) => Uint8Array)(value));
+    if (spec.multi && Array.isArray(value)) {
+      for (const one of value) encodeAttribute(w, set, spec, one);
     } else {
-      throw new Error(`${set.name}.${spec.key}: its type cannot be encoded`);
+      encodeAttribute(w, set, spec, value);
     }
+  }
+}
+
+/** One attribute of `spec`'s type: a nest (picked or whole), a nested array, or an encoded payload. */
+function encodeAttribute(w: MessageWriter, set: AttributeSet, spec: AttributeSpec, value: unknown): void {
+  const type = spec.as;
+  if (type?.set) {
+    // A picked nest carries its one field.
+    w.beginNested(spec.type);
+    encodeAttributes(w, type.set, type.pick === undefined ? value as FieldValues : { [type.pick]: value });
+    w.endNested();
+  } else if (type?.items) {
+    // NLA_NESTED_ARRAY: items numbered from 1, or by their index field.
+    const items = type.items;
+    w.beginNested(spec.type);
+    (value as FieldValues[]).forEach((item, i) => {
+      w.beginNested(type.indexKey === undefined ? i + 1 : Number(item[type.indexKey]));
+      encodeAttributes(w, items, item);
+      w.endNested();
+    });
+    w.endNested();
+  } else if (type?.encode) {
+    w.attr(spec.type, (type.encode as (v: unknown) => Uint8Array)(value));
+  } else {
+    throw new Error(`${set.name}.${spec.key}: its type cannot be encoded`);
   }
 }
 

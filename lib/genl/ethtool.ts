@@ -1,0 +1,327 @@
+/**
+ * The ethtool generic netlink family (<linux/ethtool_netlink.h>), described:
+ * the request header, bitsets (verbose, with names, or compact), string
+ * sets, and the replies of the GET commands a stock kernel answers for any
+ * device — link info, link modes, link state, features, rings, channels,
+ * coalescing, pause, EEE — each per device or as a dump over all devices.
+ */
+import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
+import { binary, flag, nested, nestedArray, string, u32, u8 } from '../codec/attribute-type.js';
+import { describeMessage, type FieldValues, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import type { NetlinkDecodeError } from '../errors.js';
+import { describeGenlFamily } from './genl-family.js';
+import { genlmsghdr } from './genl-header.js';
+
+export const ETHTOOL_GENL_NAME = 'ethtool';
+export const ETHTOOL_GENL_VERSION = 1;
+export const ETHTOOL_MCGRP_MONITOR_NAME = 'monitor';
+
+// Request commands (enum ETHTOOL_MSG_*_GET, user to kernel).
+export const ETHTOOL_MSG_STRSET_GET = 1;
+export const ETHTOOL_MSG_LINKINFO_GET = 2;
+export const ETHTOOL_MSG_LINKMODES_GET = 4;
+export const ETHTOOL_MSG_LINKSTATE_GET = 6;
+export const ETHTOOL_MSG_FEATURES_GET = 11;
+export const ETHTOOL_MSG_RINGS_GET = 15;
+export const ETHTOOL_MSG_CHANNELS_GET = 17;
+export const ETHTOOL_MSG_COALESCE_GET = 19;
+export const ETHTOOL_MSG_PAUSE_GET = 21;
+export const ETHTOOL_MSG_EEE_GET = 23;
+
+// Request header flags (ETHTOOL_A_HEADER_FLAGS).
+export const ETHTOOL_FLAG_COMPACT_BITSETS = 1 << 0;
+export const ETHTOOL_FLAG_OMIT_REPLY = 1 << 1;
+export const ETHTOOL_FLAG_STATS = 1 << 2;
+
+// enum { ETHTOOL_A_HEADER_UNSPEC, … }
+export const ETHTOOL_A_HEADER_DEV_INDEX = 1;
+export const ETHTOOL_A_HEADER_DEV_NAME = 2;
+export const ETHTOOL_A_HEADER_FLAGS = 3;
+
+// Bitsets: enum ETHTOOL_A_BITSET_*, ETHTOOL_A_BITSET_BIT_*.
+export const ETHTOOL_A_BITSET_NOMASK = 1;
+export const ETHTOOL_A_BITSET_SIZE = 2;
+export const ETHTOOL_A_BITSET_BITS = 3;
+export const ETHTOOL_A_BITSET_VALUE = 4;
+export const ETHTOOL_A_BITSET_MASK = 5;
+export const ETHTOOL_A_BITSET_BIT_INDEX = 1;
+export const ETHTOOL_A_BITSET_BIT_NAME = 2;
+export const ETHTOOL_A_BITSET_BIT_VALUE = 3;
+
+// String sets.
+export const ETH_SS_FEATURES = 4;
+export const ETHTOOL_A_STRSET_HEADER = 1;
+export const ETHTOOL_A_STRSET_STRINGSETS = 2;
+export const ETHTOOL_A_STRSET_COUNTS_ONLY = 3;
+export const ETHTOOL_A_STRINGSETS_STRINGSET = 1;
+export const ETHTOOL_A_STRINGSET_ID = 1;
+export const ETHTOOL_A_STRINGSET_COUNT = 2;
+export const ETHTOOL_A_STRINGSET_STRINGS = 3;
+export const ETHTOOL_A_STRING_INDEX = 1;
+export const ETHTOOL_A_STRING_VALUE = 2;
+
+/**
+ * EthtoolHeader is ETHTOOL_A_*_HEADER: which device a reply is about.
+ *
+ * @example
+ * channels.header?.ifname; // 'v0'
+ */
+export interface EthtoolHeader {
+  ifindex?: number;
+  ifname?: string;
+  flags?: number;
+  unknown?: RawAttribute[];
+}
+
+/** One bit of a verbose bitset: its index, its name, whether it is set. */
+export interface EthtoolBit {
+  index?: number;
+  name?: string;
+  value?: true;
+  unknown?: RawAttribute[];
+}
+
+/**
+ * EthtoolBitset is an ethtool bitset: verbose (`bits`, with names, only the
+ * set bits when `nomask`) or compact (`value` and `mask` as bytes, names from
+ * the string set).
+ *
+ * @example
+ * features.active?.bits?.filter((b) => b.value).map((b) => b.name);
+ */
+export interface EthtoolBitset {
+  nomask?: true;
+  size?: number;
+  bits?: EthtoolBit[];
+  value?: Uint8Array;
+  mask?: Uint8Array;
+  unknown?: RawAttribute[];
+}
+
+/** What every ethtool reply carries: genlmsghdr, the device, and unknown attributes and problems. */
+export interface EthtoolReply {
+  cmd: number;
+  genlVersion: number;
+  header?: EthtoolHeader;
+  unknown?: RawAttribute[];
+  problems?: NetlinkDecodeError[];
+}
+
+/** ETHTOOL_MSG_LINKINFO_GET_REPLY. */
+export interface EthtoolLinkInfo extends EthtoolReply {
+  port?: number; phyaddr?: number; tpMdix?: number; tpMdixCtrl?: number; transceiver?: number;
+}
+/** ETHTOOL_MSG_LINKMODES_GET_REPLY. */
+export interface EthtoolLinkModes extends EthtoolReply {
+  autoneg?: number; ours?: EthtoolBitset; peer?: EthtoolBitset; speed?: number; duplex?: number;
+  masterSlaveCfg?: number; masterSlaveState?: number; lanes?: number; rateMatching?: number;
+}
+/** ETHTOOL_MSG_LINKSTATE_GET_REPLY. */
+export interface EthtoolLinkState extends EthtoolReply {
+  link?: number; sqi?: number; sqiMax?: number; extState?: number; extSubstate?: number; extDownCnt?: number;
+}
+/** ETHTOOL_MSG_FEATURES_GET_REPLY. */
+export interface EthtoolFeatures extends EthtoolReply {
+  hw?: EthtoolBitset; wanted?: EthtoolBitset; active?: EthtoolBitset; nochange?: EthtoolBitset;
+}
+/** ETHTOOL_MSG_RINGS_GET_REPLY. */
+export interface EthtoolRings extends EthtoolReply {
+  rxMax?: number; rxMiniMax?: number; rxJumboMax?: number; txMax?: number;
+  rx?: number; rxMini?: number; rxJumbo?: number; tx?: number; rxBufLen?: number;
+  tcpDataSplit?: number; cqeSize?: number; txPush?: number;
+}
+/** ETHTOOL_MSG_CHANNELS_GET_REPLY. */
+export interface EthtoolChannels extends EthtoolReply {
+  rxMax?: number; txMax?: number; otherMax?: number; combinedMax?: number;
+  rxCount?: number; txCount?: number; otherCount?: number; combinedCount?: number;
+}
+/** ETHTOOL_MSG_COALESCE_GET_REPLY: every ETHTOOL_A_COALESCE_* value the driver reports. */
+export interface EthtoolCoalesce extends EthtoolReply {
+  rxUsecs?: number; rxMaxFrames?: number; rxUsecsIrq?: number; rxMaxFramesIrq?: number;
+  txUsecs?: number; txMaxFrames?: number; txUsecsIrq?: number; txMaxFramesIrq?: number;
+  statsBlockUsecs?: number; useAdaptiveRx?: number; useAdaptiveTx?: number;
+  pktRateLow?: number; rxUsecsLow?: number; rxMaxFramesLow?: number; txUsecsLow?: number; txMaxFramesLow?: number;
+  pktRateHigh?: number; rxUsecsHigh?: number; rxMaxFramesHigh?: number; txUsecsHigh?: number; txMaxFramesHigh?: number;
+  rateSampleInterval?: number; useCqeModeTx?: number; useCqeModeRx?: number;
+}
+/** ETHTOOL_MSG_PAUSE_GET_REPLY. */
+export interface EthtoolPause extends EthtoolReply {
+  autoneg?: number; rx?: number; tx?: number;
+}
+/** ETHTOOL_MSG_EEE_GET_REPLY. */
+export interface EthtoolEee extends EthtoolReply {
+  modesOurs?: EthtoolBitset; modesPeer?: EthtoolBitset; active?: number; enabled?: number;
+  txLpiEnabled?: number; txLpiTimer?: number;
+}
+/** One string set of ETHTOOL_MSG_STRSET_GET_REPLY: its id and its strings by index. */
+export interface EthtoolStringSet {
+  id?: number; count?: number; strings?: { index?: number; value?: string }[];
+}
+/** ETHTOOL_MSG_STRSET_GET_REPLY. */
+export interface EthtoolStrset extends EthtoolReply {
+  stringsets?: EthtoolStringSet[];
+}
+
+const headerAttributes = attributeSet('ETHTOOL_A_HEADER', {
+  ifindex: attr(ETHTOOL_A_HEADER_DEV_INDEX, u32),
+  ifname: attr(ETHTOOL_A_HEADER_DEV_NAME, string),
+  flags: attr(ETHTOOL_A_HEADER_FLAGS, u32),
+});
+
+const bitset = nested(attributeSet('ETHTOOL_A_BITSET', {
+  nomask: attr(ETHTOOL_A_BITSET_NOMASK, flag),
+  size: attr(ETHTOOL_A_BITSET_SIZE, u32),
+  bits: attr(ETHTOOL_A_BITSET_BITS, nestedArray(attributeSet('ETHTOOL_A_BITSET_BIT', {
+    index: attr(ETHTOOL_A_BITSET_BIT_INDEX, u32),
+    name: attr(ETHTOOL_A_BITSET_BIT_NAME, string),
+    value: attr(ETHTOOL_A_BITSET_BIT_VALUE, flag),
+  }))),
+  value: attr(ETHTOOL_A_BITSET_VALUE, binary),
+  mask: attr(ETHTOOL_A_BITSET_MASK, binary),
+}));
+
+/** A reply's attribute set: the header (attribute 1 in every ethtool message), then `fields` numbered from 2. */
+function replyAttributes(name: string, fields: Readonly<Record<string, ReturnType<typeof attr>>>): AttributeSet {
+  return attributeSet(name, { header: attr(1, nested(headerAttributes)), ...fields });
+}
+
+/** u32 attributes numbered in order from `first`, as the uapi enums list them. */
+function numbered(first: number, names: readonly string[], type = u32): Record<string, ReturnType<typeof attr>> {
+  return Object.fromEntries(names.map((name, i) => [name, attr(first + i, type)]));
+}
+
+function reply<T>(name: string, set: AttributeSet): MessageDescription<T> {
+  return describeMessage<T>(name, genlmsghdr, set);
+}
+
+export const linkInfoMessage = reply<EthtoolLinkInfo>('ETHTOOL_MSG_LINKINFO_GET_REPLY', replyAttributes('ETHTOOL_A_LINKINFO',
+  numbered(2, ['port', 'phyaddr', 'tpMdix', 'tpMdixCtrl', 'transceiver'], u8)));
+
+export const linkModesMessage = reply<EthtoolLinkModes>('ETHTOOL_MSG_LINKMODES_GET_REPLY', replyAttributes('ETHTOOL_A_LINKMODES', {
+  autoneg: attr(2, u8), ours: attr(3, bitset), peer: attr(4, bitset), speed: attr(5, u32), duplex: attr(6, u8),
+  masterSlaveCfg: attr(7, u8), masterSlaveState: attr(8, u8), lanes: attr(9, u32), rateMatching: attr(10, u8),
+}));
+
+export const linkStateMessage = reply<EthtoolLinkState>('ETHTOOL_MSG_LINKSTATE_GET_REPLY', replyAttributes('ETHTOOL_A_LINKSTATE', {
+  link: attr(2, u8), sqi: attr(3, u32), sqiMax: attr(4, u32), extState: attr(5, u8), extSubstate: attr(6, u8),
+  extDownCnt: attr(7, u32),
+}));
+
+export const featuresMessage = reply<EthtoolFeatures>('ETHTOOL_MSG_FEATURES_GET_REPLY', replyAttributes('ETHTOOL_A_FEATURES', {
+  hw: attr(2, bitset), wanted: attr(3, bitset), active: attr(4, bitset), nochange: attr(5, bitset),
+}));
+
+export const ringsMessage = reply<EthtoolRings>('ETHTOOL_MSG_RINGS_GET_REPLY', replyAttributes('ETHTOOL_A_RINGS', {
+  ...numbered(2, ['rxMax', 'rxMiniMax', 'rxJumboMax', 'txMax', 'rx', 'rxMini', 'rxJumbo', 'tx', 'rxBufLen']),
+  tcpDataSplit: attr(11, u8), cqeSize: attr(12, u32), txPush: attr(13, u8),
+}));
+
+export const channelsMessage = reply<EthtoolChannels>('ETHTOOL_MSG_CHANNELS_GET_REPLY', replyAttributes('ETHTOOL_A_CHANNELS',
+  numbered(2, ['rxMax', 'txMax', 'otherMax', 'combinedMax', 'rxCount', 'txCount', 'otherCount', 'combinedCount'])));
+
+export const coalesceMessage = reply<EthtoolCoalesce>('ETHTOOL_MSG_COALESCE_GET_REPLY', replyAttributes('ETHTOOL_A_COALESCE', {
+  ...numbered(2, ['rxUsecs', 'rxMaxFrames', 'rxUsecsIrq', 'rxMaxFramesIrq', 'txUsecs', 'txMaxFrames', 'txUsecsIrq',
+    'txMaxFramesIrq', 'statsBlockUsecs']),
+  useAdaptiveRx: attr(11, u8), useAdaptiveTx: attr(12, u8),
+  ...numbered(13, ['pktRateLow', 'rxUsecsLow', 'rxMaxFramesLow', 'txUsecsLow', 'txMaxFramesLow', 'pktRateHigh',
+    'rxUsecsHigh', 'rxMaxFramesHigh', 'txUsecsHigh', 'txMaxFramesHigh', 'rateSampleInterval']),
+  useCqeModeTx: attr(24, u8), useCqeModeRx: attr(25, u8),
+}));
+
+export const pauseMessage = reply<EthtoolPause>('ETHTOOL_MSG_PAUSE_GET_REPLY', replyAttributes('ETHTOOL_A_PAUSE',
+  numbered(2, ['autoneg', 'rx', 'tx'], u8)));
+
+export const eeeMessage = reply<EthtoolEee>('ETHTOOL_MSG_EEE_GET_REPLY', replyAttributes('ETHTOOL_A_EEE', {
+  modesOurs: attr(2, bitset), modesPeer: attr(3, bitset), active: attr(4, u8), enabled: attr(5, u8),
+  txLpiEnabled: attr(6, u8), txLpiTimer: attr(7, u32),
+}));
+
+export const strsetMessage = reply<EthtoolStrset>('ETHTOOL_MSG_STRSET_GET_REPLY', replyAttributes('ETHTOOL_A_STRSET', {
+  stringsets: attr(ETHTOOL_A_STRSET_STRINGSETS, nested(attributeSet('ETHTOOL_A_STRINGSETS', {
+    stringsets: attr(ETHTOOL_A_STRINGSETS_STRINGSET, nested(attributeSet('ETHTOOL_A_STRINGSET', {
+      id: attr(ETHTOOL_A_STRINGSET_ID, u32),
+      count: attr(ETHTOOL_A_STRINGSET_COUNT, u32),
+      strings: attr(ETHTOOL_A_STRINGSET_STRINGS, nestedArray(attributeSet('ETHTOOL_A_STRING', {
+        index: attr(ETHTOOL_A_STRING_INDEX, u32),
+        value: attr(ETHTOOL_A_STRING_VALUE, string),
+      }))),
+    })), { multi: true }),
+  }), 'stringsets')),
+}));
+
+/**
+ * EthtoolFilter selects the device(s) of an ethtool request: one by index or
+ * name, or every device (a dump) when neither is given; `flags` are
+ * ETHTOOL_FLAG_* (compact bitsets, statistics).
+ *
+ * @example
+ * genl().use(ethtoolFamily).features({ ifname: 'v0', flags: ETHTOOL_FLAG_COMPACT_BITSETS });
+ */
+export interface EthtoolFilter {
+  ifindex?: number;
+  ifname?: string;
+  flags?: number;
+}
+
+/** The request header of a filter: ETHTOOL_A_*_HEADER with what it names. */
+function headerRequest(filter: EthtoolFilter = {}): FieldValues {
+  const header = { ifindex: filter.ifindex, ifname: filter.ifname, flags: filter.flags };
+  return Object.values(header).some((v) => v !== undefined) ? { header } : {};
+}
+
+/** Whether a reply is about the device a filter names (ethtool dumps list every device). */
+function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
+  if (filter.ifindex !== undefined && reply.header?.ifindex !== filter.ifindex) return false;
+  return filter.ifname === undefined || reply.header?.ifname === filter.ifname;
+}
+
+/**
+ * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
+ * gives `linkInfo`, `linkModes`, `linkState`, `features`, `rings`,
+ * `channels`, `coalesce`, `pause`, `eee` and `strings`, each a cold
+ * Observable of one reply per device (one device with `ifindex`/`ifname`).
+ *
+ * @example
+ * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe((c) => console.log(c.rxCount));
+ */
+export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
+  linkInfo: { cmd: ETHTOOL_MSG_LINKINFO_GET, message: linkInfoMessage, request: headerRequest, match: sameDevice },
+  linkModes: { cmd: ETHTOOL_MSG_LINKMODES_GET, message: linkModesMessage, request: headerRequest, match: sameDevice },
+  linkState: { cmd: ETHTOOL_MSG_LINKSTATE_GET, message: linkStateMessage, request: headerRequest, match: sameDevice },
+  features: { cmd: ETHTOOL_MSG_FEATURES_GET, message: featuresMessage, request: headerRequest, match: sameDevice },
+  rings: { cmd: ETHTOOL_MSG_RINGS_GET, message: ringsMessage, request: headerRequest, match: sameDevice },
+  channels: { cmd: ETHTOOL_MSG_CHANNELS_GET, message: channelsMessage, request: headerRequest, match: sameDevice },
+  coalesce: { cmd: ETHTOOL_MSG_COALESCE_GET, message: coalesceMessage, request: headerRequest, match: sameDevice },
+  pause: { cmd: ETHTOOL_MSG_PAUSE_GET, message: pauseMessage, request: headerRequest, match: sameDevice },
+  eee: { cmd: ETHTOOL_MSG_EEE_GET, message: eeeMessage, request: headerRequest, match: sameDevice },
+  strings: {
+    cmd: ETHTOOL_MSG_STRSET_GET, message: strsetMessage,
+    request: (filter: EthtoolFilter & { sets?: readonly number[] } = {}) => ({
+      ...headerRequest(filter),
+      stringsets: filter.sets?.map((id) => ({ id })),
+    }),
+    match: sameDevice,
+  },
+});
+
+/**
+ * setBits lists the names of the bits a bitset sets, whatever its form:
+ * verbose with a mask (bits carrying ETHTOOL_A_BITSET_BIT_VALUE), verbose
+ * without (every listed bit is set), or compact (`value` bytes, named by
+ * `names`, the string set of the bitset — e.g. ETH_SS_FEATURES; a bit
+ * without a name is given as its index).
+ *
+ * @example
+ * setBits(features.active!); // ['rx-checksum', 'tx-scatter-gather', …]
+ */
+export function setBits(bitset: EthtoolBitset, names: readonly { index?: number; value?: string }[] = []): string[] {
+  if (bitset.bits !== undefined) {
+    return bitset.bits.filter((b) => bitset.nomask || b.value).map((b) => b.name ?? String(b.index));
+  }
+  const value = bitset.value ?? new Uint8Array(0);
+  const byIndex = new Map(names.map((s) => [s.index, s.value]));
+  const set: string[] = [];
+  for (let i = 0; i < value.length * 8; i++) if (value[i >> 3] & (1 << (i & 7))) set.push(byIndex.get(i) ?? String(i));
+  return set;
+}

@@ -1,0 +1,53 @@
+/**
+ * A generic netlink family as a description: its name, and per command the
+ * message its replies are (a `MessageDescription`) and how a filter becomes
+ * the request's attributes. `genl().use(family)` turns it into typed dumps —
+ * adding a family is writing one of these, not a module of code.
+ */
+import type { FieldValues, MessageDescription } from '../codec/message-description.js';
+
+/**
+ * GenlCommand describes one dumpable command of a family: its number, the
+ * description of its replies (type `T`) and the request attributes of a
+ * filter (type `F`).
+ *
+ * @example
+ * const channels: GenlCommand<EthtoolChannels, EthtoolFilter> = { cmd: 17, message: channelsMessage, request: headerRequest };
+ */
+export interface GenlCommand<T, F> {
+  readonly cmd: number;
+  readonly message: MessageDescription<T>;
+  /** The request's attribute values (field names of `message`'s attribute set) for a filter. */
+  readonly request?: (filter: F) => FieldValues;
+  /**
+   * Whether a reply answers the filter. A dump may not filter in the kernel
+   * (ethtool dumps every device whatever the request header names): the
+   * client applies this to every reply, so the result is the same either way.
+   */
+  readonly match?: (reply: T, filter: F) => boolean;
+}
+
+
+/**
+ * GenlFamilyDescription is a family described: the name nlctrl knows it by
+ * and its commands.
+ *
+ * @example
+ * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe(console.log);
+ */
+export interface GenlFamilyDescription<C> {
+  readonly name: string;
+  readonly commands: C;
+}
+
+/**
+ * describeGenlFamily makes a family description from its name and commands.
+ *
+ * @example
+ * export const wireguardFamily = describeGenlFamily('wireguard', {
+ *   devices: { cmd: WG_CMD_GET_DEVICE, message: deviceMessage, request: (f: { ifname: string }) => ({ ifname: f.ifname }) },
+ * });
+ */
+export function describeGenlFamily<C>(name: string, commands: C): GenlFamilyDescription<C> {
+  return { name, commands };
+}
