@@ -103,6 +103,10 @@ export const string: AttributeType<string> = { name: 'string', expr: 'R.string(d
 export const flag: AttributeType<true> = { name: 'flag', expr: 'true', encode: () => new Uint8Array(0) };
 /** NLA_BINARY, copied so it outlives the batch buffer. */
 export const binary: AttributeType<Uint8Array> = { name: 'binary', expr: 'R.copy(d, off, n)', encode: (v) => v };
+/** Bytes as base64 text (keys, as `wg` prints them). */
+export const base64: AttributeType<string> = {
+  name: 'base64', expr: "d.toString('base64', off, off + n)", encode: (v) => Buffer.from(v, 'base64'),
+};
 /** Bytes as a hex string, as iproute2's hexstring_n2a() prints them. */
 export const hex: AttributeType<string> = { name: 'hex', expr: "d.toString('hex', off, off + n)" };
 /** An IPv4 or IPv6 address (4 or 16 bytes) as inet_ntop text. */
