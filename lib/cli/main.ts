@@ -15,6 +15,7 @@ const OBJECTS: Record<string, string> = {
   rule: 'rule', ru: 'rule',
   nexthop: 'nexthop', nh: 'nexthop',
   genl: 'genl',
+  conntrack: 'conntrack',
   monitor: 'monitor',
   serve: 'serve',
 };

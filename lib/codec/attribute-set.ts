@@ -39,6 +39,8 @@ export interface AttributeSpec {
   readonly multi?: boolean;
   readonly alsoRaw?: boolean;
   readonly sub?: SubMessages;
+  /** The field the value goes to when it is not the spec's own name (two attributes, one field: IPv4 or IPv6 source). */
+  readonly into?: string;
 }
 
 /** An attribute in a set's field map: everything of `AttributeSpec` but its key. */
@@ -78,7 +80,8 @@ export interface AttributeSet {
  * @example
  * attributeSet('IFLA', { mtu: attr(IFLA_MTU, u32) });
  */
-export function attr(type: number, as: AttributeType, options: { multi?: boolean; alsoRaw?: boolean } = {}): AttributeField {
+export function attr(type: number, as: AttributeType,
+  options: { multi?: boolean; alsoRaw?: boolean; into?: string } = {}): AttributeField {
   return { type, as, ...options };
 }
 
@@ -111,10 +114,11 @@ export function attributeSet(name: string, fields: Readonly<Record<string, Attri
   const byType = new Map<number, AttributeSpec>();
   const byKey = new Map<string, AttributeSpec>();
   for (const [key, field] of Object.entries(fields)) {
-    const spec: AttributeSpec = field.sub ? { ...field, key, sub: { ...field.sub, otherwise: key } } : { ...field, key };
+    const target = field.into ?? key;
+    const spec: AttributeSpec = field.sub ? { ...field, key: target, sub: { ...field.sub, otherwise: target } } : { ...field, key: target };
     if (byType.has(spec.type)) throw new Error(`${name}: attribute ${spec.type} described twice`);
     byType.set(spec.type, spec);
-    byKey.set(key, spec);
+    byKey.set(target, spec);
     attributes.push(spec);
   }
   return {

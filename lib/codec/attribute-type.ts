@@ -53,6 +53,8 @@ export interface AttributeType<V = unknown> {
   readonly items?: AttributeSet;
   /** With `items`: the field of each item that records its attribute number (an index, a command …). */
   readonly indexKey?: string;
+  /** With `set`: the nested attributes are fields of the enclosing object itself (no object of their own). */
+  readonly inline?: boolean;
   /** With `set`: the value is this field of the nested object instead of the object. */
   readonly pick?: string;
   /** Writes a value as a payload (request attributes). */
@@ -95,6 +97,8 @@ export const be64: AttributeType<bigint> = {
 };
 /** NLA_U64 as a number: counters and lifetimes (exact below 2^53). */
 export const u64n: AttributeType<number> = { name: 'u64', size: 8, expr: 'R.u64n(d, off)' };
+/** A u64 in network byte order as a number (conntrack counters; exact below 2^53). */
+export const be64n: AttributeType<number> = { name: 'be64', size: 8, expr: '(d.readUInt32BE(off) * 0x1_0000_0000 + d.readUInt32BE(off + 4))' };
 /** NLA_UINT: a u32 or a u64 by its length, as a number. */
 export const uint: AttributeType<number> = { name: 'uint', sizes: [4, 8], expr: '(n === 8 ? R.u64n(d, off) : R.u32(d, off))' };
 /** NLA_STRING / NLA_NUL_STRING: UTF-8 up to the first NUL. */
@@ -179,4 +183,15 @@ export function nested<V = Record<string, unknown>>(set: AttributeSet, pick?: st
  */
 export function nestedArray<V = Record<string, unknown>>(set: AttributeSet, indexKey?: string): AttributeType<V[]> {
   return { name: set.name, items: set, indexKey };
+}
+
+/**
+ * inline reads the attributes nested in this one as fields of the enclosing
+ * object, as if they were its own (a conntrack tuple's addresses and ports).
+ *
+ * @example
+ * attributeSet('CTA_TUPLE', { ip: attr(CTA_TUPLE_IP, inline(ipAttributes)), proto: attr(CTA_TUPLE_PROTO, inline(protoAttributes)) });
+ */
+export function inline(set: AttributeSet): AttributeType<never> {
+  return { name: set.name, set, inline: true };
 }

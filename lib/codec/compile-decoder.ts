@@ -136,6 +136,9 @@ class Generator {
       subs.push(this.#sub(spec, s, set, C));
       return `case ${t}: S${s} = off; N${s} = n; break;`;
     }
+    if (spec.as!.inline && spec.as!.set) {
+      return `case ${t}: P = ${this.walker(spec.as!.set)}(d, off, off + n, o, X, P); break;`;
+    }
     const { check, read } = this.value(spec.as!, t, C);
     const raw = spec.alsoRaw ? ` (U ??= []).push(R.raw(${t}, d, off, n));` : '';
     if (spec.multi) return `case ${t}: { ${check} (o.${key} ??= []).push(${read});${raw} break; }`;

@@ -40,7 +40,8 @@ export interface MessageDescription<T> {
 
 function encodeAttributes(w: MessageWriter, set: AttributeSet, values: FieldValues): void {
   for (const spec of set.attributes) {
-    const value = values[spec.key];
+    // An inline nest takes its fields from the same object.
+    const value = spec.as?.inline ? values : values[spec.key];
     if (value === undefined) continue;
     if (spec.multi && Array.isArray(value)) {
       for (const one of value) encodeAttribute(w, set, spec, one);
@@ -53,7 +54,14 @@ function encodeAttributes(w: MessageWriter, set: AttributeSet, values: FieldValu
 /** One attribute of `spec`'s type: a nest (picked or whole), a nested array, or an encoded payload. */
 function encodeAttribute(w: MessageWriter, set: AttributeSet, spec: AttributeSpec, value: unknown): void {
   const type = spec.as;
-  if (type?.set) {
+  if (type?.inline && type.set) {
+    // The enclosing object's own fields, nested on the wire.
+    const fields = value as FieldValues;
+    if (!type.set.attributes.some((inner) => fields[inner.key] !== undefined)) return;
+    w.beginNested(spec.type);
+    encodeAttributes(w, type.set, fields);
+    w.endNested();
+  } else if (type?.set) {
     // A picked nest carries its one field.
     w.beginNested(spec.type);
     encodeAttributes(w, type.set, type.pick === undefined ? value as FieldValues : { [type.pick]: value });
