@@ -1,9 +1,11 @@
 /**
- * Links (network devices) without RxJS: RTM_GETLINK dump requests, the
- * RTM_NEWLINK decoder, the match function and `linkSelector`, the per-message
- * step of `links()`. Attribute numbers and flags as in <linux/if_link.h>,
- * <linux/if.h> and <linux/rtnetlink.h>. link.ts re-exports all of it;
- * importing this module alone does not load RxJS.
+ * Links (network devices) without RxJS: RTM_NEWLINK described (struct
+ * ifinfomsg + IFLA_*; the nested parts in link-info.ts and link-kinds.ts),
+ * from which the decoder and the RTM_GETLINK dump request follow, the match
+ * function and `linkSelector`, the per-message step of `links()`. Attribute
+ * numbers and flags as in <linux/if_link.h>, <linux/if.h> and
+ * <linux/rtnetlink.h>. link.ts re-exports all of it; importing this module
+ * alone does not load RxJS.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
 import { custom, hex, linkAddress, nested, s32, string, u16, u32, u8 } from '../codec/attribute-type.js';
