@@ -2,11 +2,9 @@
  * Interface names for the route, rule and nexthop commands: one RTM_GETLINK
  * dump reduced to ifindex ⇄ name, which is all they need to print `dev`.
  */
-import { AttributeCursor } from '../codec/attributes.js';
-import { NLMSG_HDRLEN } from '../codec/header.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../rx/for-each-dump-batch.js';
 import { RTM_NEWLINK } from '../route/constants.js';
-import { IFINFOMSG_SIZE, IFLA_IFNAME, linkRequest, RTEXT_FILTER_SKIP_STATS } from '../route/link-decode.js';
+import { linkNameMessage, linkRequest, RTEXT_FILTER_SKIP_STATS } from '../route/link-decode.js';
 
 /**
  * LinkNames maps interface indexes to names and back for one namespace.
@@ -35,10 +33,10 @@ export async function linkNames(options: ForEachDumpOptions = {}): Promise<LinkN
   // Without RxJS: `nlrx route show` must not pay for loading it.
   await forEachDumpBatch(request, (batch) => {
     for (const msg of batch) {
-      if (msg.type !== RTM_NEWLINK || msg.length < NLMSG_HDRLEN + IFINFOMSG_SIZE) continue;
-      const ifindex = msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4);
-      const c = new AttributeCursor(msg.data, msg.offset + NLMSG_HDRLEN + IFINFOMSG_SIZE, msg.offset + msg.length);
-      while (c.next()) if (c.type === IFLA_IFNAME) byIndex.set(ifindex, c.string());
+      if (msg.type !== RTM_NEWLINK) continue;
+      // A reply too short for its ifinfomsg throws here and fails the dump, as every link dump does.
+      const { ifindex, ifname } = linkNameMessage.decode(msg);
+      if (ifname !== undefined) byIndex.set(ifindex, ifname);
     }
   }, options);
   const byName = new Map<string, number>();

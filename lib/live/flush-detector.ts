@@ -7,7 +7,7 @@ import {
   RTM_DELADDR, RTM_DELLINK, RTM_DELNEXTHOP, RTM_NEWLINK, RTM_NEWNEXTHOP, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
   RTNLGRP_LINK, RTNLGRP_NEXTHOP,
 } from '../route/constants.js';
-import { IFF_LOWER_UP, IFF_RUNNING, IFF_UP } from '../route/link.js';
+import { IFF_LOWER_UP, IFF_RUNNING, IFF_UP, IFINFOMSG_SIZE, linkNameMessage } from '../route/link-decode.js';
 import type { FlushTrigger } from './live-kind.js';
 
 // The link state whose change makes IPv4 drop routes (fib_sync_down_dev) or
@@ -50,14 +50,14 @@ export class FlushDetector {
   triggered(msg: NetlinkMessage): FlushTrigger | undefined {
     switch (msg.type) {
       case RTM_DELLINK: {
-        if (msg.length >= NLMSG_HDRLEN + 16) this.#linkState.delete(msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4));
+        if (msg.length >= NLMSG_HDRLEN + IFINFOMSG_SIZE) this.#linkState.delete(linkNameMessage.decode(msg).ifindex);
         return this.#triggers.has('link-del') ? 'link-del' : this.#triggers.has('link-down') ? 'link-down' : undefined;
       }
       case RTM_NEWLINK: {
-        if (!this.#triggers.has('link-down') || msg.length < NLMSG_HDRLEN + 16) return undefined;
-        // struct ifinfomsg: family u8, pad u8, type u16, index s32, flags u32, change u32.
-        const index = msg.data.readInt32LE(msg.offset + NLMSG_HDRLEN + 4);
-        const state = msg.data.readUInt32LE(msg.offset + NLMSG_HDRLEN + 8) & LINK_STATE;
+        // A notification too short for its ifinfomsg says nothing about a link (and must not throw here).
+        if (!this.#triggers.has('link-down') || msg.length < NLMSG_HDRLEN + IFINFOMSG_SIZE) return undefined;
+        const { ifindex: index, flags } = linkNameMessage.decode(msg);
+        const state = flags & LINK_STATE;
         const before = this.#linkState.get(index);
         this.#linkState.set(index, state);
         // A link we have not seen before may have been up a moment ago.

@@ -1,19 +1,25 @@
 /**
- * Links (network devices) without RxJS: RTM_GETLINK dump requests, the
- * RTM_NEWLINK decoder, the match function and `linkSelector`, the per-message
- * step of `links()`. Attribute numbers and flags as in <linux/if_link.h>,
- * <linux/if.h> and <linux/rtnetlink.h>. link.ts re-exports all of it;
- * importing this module alone does not load RxJS.
+ * Links (network devices) without RxJS: RTM_NEWLINK described (struct
+ * ifinfomsg + IFLA_*; the nested parts in link-info.ts and link-kinds.ts),
+ * from which the decoder and the RTM_GETLINK dump request follow, the match
+ * function and `linkSelector`, the per-message step of `links()`. Attribute
+ * numbers and flags as in <linux/if_link.h>, <linux/if.h> and
+ * <linux/rtnetlink.h>. link.ts re-exports all of it; importing this module
+ * alone does not load RxJS.
  */
-import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { attr, attributeSet } from '../codec/attribute-set.js';
+import { custom, hex, linkAddress, nested, s32, string, u16, u32, u8 } from '../codec/attribute-type.js';
+import { struct } from '../codec/compile-decoder.js';
+import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
+import { describeMessage, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
 import { familyName, familyNumber, type InetFamily } from './address-decode.js';
-import { llAddrText } from '../codec/address-text.js';
 import { RTM_GETLINK, RTM_NEWLINK } from './constants.js';
-import { decodeInet6AddrGenMode, decodeLinkInfo, decodeStats64, type LinkInfo, type LinkStats64 } from './link-info.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import {
+  afSpecAttributes, IFLA_INFO_KIND, linkInfoAttributes, rtnlLinkStats64, type LinkInfo, type LinkStats64,
+} from './link-info.js';
 
 /** sizeof(struct ifinfomsg): family u8, pad u8, type u16, index s32, flags u32, change u32. */
 export const IFINFOMSG_SIZE = 16;
@@ -163,7 +169,7 @@ export interface Link {
   /** IFLA_PROP_LIST > IFLA_ALT_IFNAME, in order. */
   altnames?: string[];
   stats64?: LinkStats64;
-  linkinfo?: LinkInfo;
+  linkinfo?: LinkInfo<Link>;
   /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*). */
   inet6AddrGenMode?: number;
   /** Attributes not decoded here (IFLA_XDP, newer kernels' additions …), copied. */
@@ -196,22 +202,127 @@ export interface LinkFilter {
   extMask?: number;
 }
 
+/** struct ifinfomsg (<linux/rtnetlink.h>): family u8, pad u8, type u16, index s32, flags u32, change u32. */
+export const ifinfomsg = struct('struct ifinfomsg', IFINFOMSG_SIZE, {
+  family: [0, u8],
+  type: [2, u16],
+  ifindex: [4, s32],
+  flags: [8, u32],
+});
+
+/** VETH_INFO_PEER: the peer as a whole link message (struct ifinfomsg + IFLA_*), read by this very description. */
+const vethPeer = custom<Link>('VETH_INFO_PEER', (d, off, n) => linkMessage.decodePayload(d.subarray(off, off + n)));
+
+const lladdr = linkAddress('type');
+
+/** The IFLA_* attributes of a link. IFLA_STATS duplicates IFLA_STATS64; padding carries nothing. */
+const linkAttributes = attributeSet('IFLA', {
+  ifname: attr(IFLA_IFNAME, string),
+  address: attr(IFLA_ADDRESS, lladdr),
+  broadcast: attr(IFLA_BROADCAST, lladdr),
+  permAddress: attr(IFLA_PERM_ADDRESS, lladdr),
+  mtu: attr(IFLA_MTU, u32),
+  minMtu: attr(IFLA_MIN_MTU, u32),
+  maxMtu: attr(IFLA_MAX_MTU, u32),
+  link: attr(IFLA_LINK, u32),
+  linkNetnsid: attr(IFLA_LINK_NETNSID, s32),
+  qdisc: attr(IFLA_QDISC, string),
+  master: attr(IFLA_MASTER, u32),
+  txqlen: attr(IFLA_TXQLEN, u32),
+  operstate: attr(IFLA_OPERSTATE, u8),
+  linkmode: attr(IFLA_LINKMODE, u8),
+  group: attr(IFLA_GROUP, u32),
+  promiscuity: attr(IFLA_PROMISCUITY, u32),
+  allmulti: attr(IFLA_ALLMULTI, u32),
+  numTxQueues: attr(IFLA_NUM_TX_QUEUES, u32),
+  numRxQueues: attr(IFLA_NUM_RX_QUEUES, u32),
+  carrier: attr(IFLA_CARRIER, u8),
+  carrierChanges: attr(IFLA_CARRIER_CHANGES, u32),
+  carrierUpCount: attr(IFLA_CARRIER_UP_COUNT, u32),
+  carrierDownCount: attr(IFLA_CARRIER_DOWN_COUNT, u32),
+  protoDown: attr(IFLA_PROTO_DOWN, u8),
+  gsoMaxSegs: attr(IFLA_GSO_MAX_SEGS, u32),
+  gsoMaxSize: attr(IFLA_GSO_MAX_SIZE, u32),
+  groMaxSize: attr(IFLA_GRO_MAX_SIZE, u32),
+  tsoMaxSize: attr(IFLA_TSO_MAX_SIZE, u32),
+  tsoMaxSegs: attr(IFLA_TSO_MAX_SEGS, u32),
+  ifalias: attr(IFLA_IFALIAS, string),
+  physPortName: attr(IFLA_PHYS_PORT_NAME, string),
+  physPortId: attr(IFLA_PHYS_PORT_ID, hex),
+  physSwitchId: attr(IFLA_PHYS_SWITCH_ID, hex),
+  parentDevName: attr(IFLA_PARENT_DEV_NAME, string),
+  parentDevBusName: attr(IFLA_PARENT_DEV_BUS_NAME, string),
+  event: attr(IFLA_EVENT, u32),
+  numVf: attr(IFLA_NUM_VF, u32),
+  stats64: attr(IFLA_STATS64, rtnlLinkStats64),
+  linkinfo: attr(IFLA_LINKINFO, nested(linkInfoAttributes(vethPeer))),
+  // The rest of IFLA_AF_SPEC (per-family conf arrays) is large: kept raw, not typed.
+  inet6AddrGenMode: attr(IFLA_AF_SPEC, nested(afSpecAttributes, 'inet6.addrGenMode'), { alsoRaw: true }),
+  altnames: attr(IFLA_PROP_LIST, nested(attributeSet('IFLA_PROP_LIST', {
+    altnames: attr(IFLA_ALT_IFNAME, string, { multi: true }),
+  }, { unknown: 'drop', context: ['RTM_NEWLINK', 'IFLA_PROP_LIST'] }), 'altnames')),
+}, { ignore: [IFLA_STATS, IFLA_PAD], context: ['RTM_NEWLINK'] });
+
+/**
+ * linkMessage is RTM_NEWLINK described: struct ifinfomsg and the IFLA_*
+ * attributes. Its `decode` is `decodeLink`.
+ *
+ * @example
+ * const link = linkMessage.decode(msg);
+ */
+export const linkMessage: MessageDescription<Link> = describeMessage<Link>('RTM_NEWLINK', ifinfomsg, linkAttributes);
+
+/** A link's index, flags and name alone: what name tables and the flush detector read, without the rest. */
+export interface LinkName {
+  family: number;
+  type: number;
+  ifindex: number;
+  flags: number;
+  ifname?: string;
+}
+
+/**
+ * linkNameMessage is RTM_NEWLINK read for struct ifinfomsg and IFLA_IFNAME
+ * only (every other attribute is skipped, not copied): for callers that need
+ * names, not links.
+ *
+ * @example
+ * const { ifindex, ifname } = linkNameMessage.decode(msg);
+ */
+export const linkNameMessage: MessageDescription<LinkName> = describeMessage<LinkName>('RTM_NEWLINK', ifinfomsg,
+  attributeSet('IFLA names', { ifname: attr(IFLA_IFNAME, string) }, { unknown: 'drop', context: ['RTM_NEWLINK'] }));
+
+/** What a strictly checked RTM_GETLINK dump request may carry. */
+interface LinkDumpRequest {
+  family: number;
+  extMask?: number;
+  master?: number;
+  linkinfo?: { kind?: string };
+  problems?: NetlinkDecodeError[];
+}
+
+const linkDumpMessage = describeMessage<LinkDumpRequest>('RTM_GETLINK', ifinfomsg, attributeSet('link request', {
+  extMask: attr(IFLA_EXT_MASK, u32),
+  master: attr(IFLA_MASTER, u32),
+  linkinfo: attr(IFLA_LINKINFO, nested(attributeSet('IFLA_LINKINFO', { kind: attr(IFLA_INFO_KIND, string) }))),
+}));
+
 /**
  * linkRequest builds the RTM_GETLINK dump request for `filter`: an ifinfomsg
- * with every field zero (strict checking wants it so) and the attributes
- * IFLA_EXT_MASK, IFLA_MASTER, IFLA_LINKINFO > IFLA_INFO_KIND as given.
+ * with every field zero (strict checking wants it so) but the family, and the
+ * attributes IFLA_EXT_MASK, IFLA_MASTER, IFLA_LINKINFO > IFLA_INFO_KIND as
+ * given. JS-side filters (`ifindex`, `ifname`, `up`) stay out of the request.
  *
  * @example
  * dump(linkRequest({ kind: 'bridge' }), { strictCheck: true });
  */
 export function linkRequest(filter: LinkFilter = {}): DumpRequest {
-  const w = new MessageWriter(64);
-  w.struct(IFINFOMSG_SIZE)[0] = familyNumber(filter.family);
-  if (filter.extMask !== undefined) w.u32(IFLA_EXT_MASK, filter.extMask);
-  if (filter.master !== undefined) w.u32(IFLA_MASTER, filter.master);
-  if (filter.kind !== undefined) w.beginNested(IFLA_LINKINFO).string(1, filter.kind).endNested();
-  // JS-side filters ride in the payload nowhere: keep them out of the kernel's way.
-  return { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload: Uint8Array.prototype.slice.call(w.bytes()) };
+  const payload = linkDumpMessage.encode({ family: familyNumber(filter.family) }, {
+    extMask: filter.extMask,
+    master: filter.master,
+    linkinfo: filter.kind === undefined ? undefined : { kind: filter.kind },
+  });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload };
 }
 
 /**
@@ -222,125 +333,28 @@ export function linkRequest(filter: LinkFilter = {}): DumpRequest {
  * decodeLinkRequest(linkRequest({ master: 4 }).payload); // { master: 4 }
  */
 export function decodeLinkRequest(payload: Uint8Array): LinkFilter {
-  const data = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const request = linkDumpMessage.decodePayload(payload);
+  if (request.problems) throw request.problems[0];
   const result: LinkFilter = {};
-  const family = familyName(data[0]);
+  const family = familyName(request.family);
   if (family) result.family = family;
-  const cursor = new AttributeCursor(data, IFINFOMSG_SIZE, data.length, ['RTM_GETLINK']);
-  while (cursor.next()) {
-    if (cursor.type === IFLA_EXT_MASK) result.extMask = cursor.u32();
-    else if (cursor.type === IFLA_MASTER) result.master = cursor.u32();
-    else if (cursor.type === IFLA_LINKINFO) {
-      const info = cursor.nested('IFLA_LINKINFO');
-      while (info.next()) if (info.type === 1) result.kind = info.string();
-    }
-  }
-  if (cursor.error) throw cursor.error;
+  if (request.extMask !== undefined) result.extMask = request.extMask;
+  if (request.master !== undefined) result.master = request.master;
+  if (request.linkinfo?.kind !== undefined) result.kind = request.linkinfo.kind;
   return result;
 }
 
-function hexString(data: Buffer, offset: number, length: number): string {
-  return data.toString('hex', offset, offset + length);
-}
-
 /**
- * decodeLink decodes one RTM_NEWLINK message. A malformed attribute is
- * recorded in `problems` and skipped; only a message too short for its
- * ifinfomsg throws (NetlinkDecodeError).
+ * decodeLink decodes one RTM_NEWLINK (or RTM_DELLINK) message. A malformed
+ * attribute is recorded in `problems` and skipped; unknown ones are kept in
+ * `unknown`. Only a message too short for its ifinfomsg throws
+ * (NetlinkDecodeError): it cannot be a link.
  *
  * @example
  * dump(linkRequest()).pipe(map(decodeLink));
  */
 export function decodeLink(msg: NetlinkMessage): Link {
-  const { data, offset } = msg;
-  const start = offset + NLMSG_HDRLEN;
-  const end = offset + msg.length;
-  if (end - start < IFINFOMSG_SIZE) {
-    throw new NetlinkDecodeError(`ifinfomsg needs ${IFINFOMSG_SIZE} bytes, message has ${end - start}`, offset, ['RTM_NEWLINK']);
-  }
-  const type = data.readUInt16LE(start + 2);
-  const link: Link = {
-    family: data[start],
-    type,
-    ifindex: data.readInt32LE(start + 4),
-    flags: data.readUInt32LE(start + 8),
-  };
-  // Filled on the way, attached only when not empty.
-  const unknown: RawAttribute[] = [];
-  const problems: NetlinkDecodeError[] = [];
-  // Attributes start after the struct as this kernel defines it; NLMSG_ALIGN(16) is 16.
-  const cursor = new AttributeCursor(data, start + IFINFOMSG_SIZE, end, ['RTM_NEWLINK']);
-  while (cursor.next()) {
-    try {
-      switch (cursor.type) {
-        case IFLA_IFNAME: link.ifname = cursor.string(); break;
-        case IFLA_ADDRESS: link.address = llAddrText(data, cursor.offset, cursor.length, type); break;
-        case IFLA_BROADCAST: link.broadcast = llAddrText(data, cursor.offset, cursor.length, type); break;
-        case IFLA_PERM_ADDRESS: link.permAddress = llAddrText(data, cursor.offset, cursor.length, type); break;
-        case IFLA_MTU: link.mtu = cursor.u32(); break;
-        case IFLA_MIN_MTU: link.minMtu = cursor.u32(); break;
-        case IFLA_MAX_MTU: link.maxMtu = cursor.u32(); break;
-        case IFLA_LINK: link.link = cursor.u32(); break;
-        case IFLA_LINK_NETNSID: link.linkNetnsid = cursor.s32(); break;
-        case IFLA_QDISC: link.qdisc = cursor.string(); break;
-        case IFLA_MASTER: link.master = cursor.u32(); break;
-        case IFLA_TXQLEN: link.txqlen = cursor.u32(); break;
-        case IFLA_OPERSTATE: link.operstate = cursor.u8(); break;
-        case IFLA_LINKMODE: link.linkmode = cursor.u8(); break;
-        case IFLA_GROUP: link.group = cursor.u32(); break;
-        case IFLA_PROMISCUITY: link.promiscuity = cursor.u32(); break;
-        case IFLA_ALLMULTI: link.allmulti = cursor.u32(); break;
-        case IFLA_NUM_TX_QUEUES: link.numTxQueues = cursor.u32(); break;
-        case IFLA_NUM_RX_QUEUES: link.numRxQueues = cursor.u32(); break;
-        case IFLA_CARRIER: link.carrier = cursor.u8(); break;
-        case IFLA_CARRIER_CHANGES: link.carrierChanges = cursor.u32(); break;
-        case IFLA_CARRIER_UP_COUNT: link.carrierUpCount = cursor.u32(); break;
-        case IFLA_CARRIER_DOWN_COUNT: link.carrierDownCount = cursor.u32(); break;
-        case IFLA_PROTO_DOWN: link.protoDown = cursor.u8(); break;
-        case IFLA_GSO_MAX_SEGS: link.gsoMaxSegs = cursor.u32(); break;
-        case IFLA_GSO_MAX_SIZE: link.gsoMaxSize = cursor.u32(); break;
-        case IFLA_GRO_MAX_SIZE: link.groMaxSize = cursor.u32(); break;
-        case IFLA_TSO_MAX_SIZE: link.tsoMaxSize = cursor.u32(); break;
-        case IFLA_TSO_MAX_SEGS: link.tsoMaxSegs = cursor.u32(); break;
-        case IFLA_IFALIAS: link.ifalias = cursor.string(); break;
-        case IFLA_PHYS_PORT_NAME: link.physPortName = cursor.string(); break;
-        case IFLA_PHYS_PORT_ID: link.physPortId = hexString(data, cursor.offset, cursor.length); break;
-        case IFLA_PHYS_SWITCH_ID: link.physSwitchId = hexString(data, cursor.offset, cursor.length); break;
-        case IFLA_PARENT_DEV_NAME: link.parentDevName = cursor.string(); break;
-        case IFLA_PARENT_DEV_BUS_NAME: link.parentDevBusName = cursor.string(); break;
-        case IFLA_EVENT: link.event = cursor.u32(); break;
-        case IFLA_NUM_VF: link.numVf = cursor.u32(); break;
-        case IFLA_STATS64:
-          if (cursor.length % 8 !== 0 || cursor.length === 0) cursor.u64(); // throws the size error
-          link.stats64 = decodeStats64(data, cursor.offset, cursor.length);
-          break;
-        case IFLA_LINKINFO: link.linkinfo = decodeLinkInfo(cursor.nested('IFLA_LINKINFO'), problems); break;
-        case IFLA_AF_SPEC: {
-          const mode = decodeInet6AddrGenMode(cursor.nested('IFLA_AF_SPEC'), problems);
-          if (mode !== undefined) link.inet6AddrGenMode = mode;
-          // The rest of IFLA_AF_SPEC (per-family conf arrays) is large and kept raw.
-          unknown.push(rawAttribute(cursor));
-          break;
-        }
-        case IFLA_PROP_LIST: {
-          const names = cursor.nested('IFLA_PROP_LIST');
-          link.altnames = [];
-          while (names.next()) if (names.type === IFLA_ALT_IFNAME) link.altnames.push(names.string());
-          if (names.error) problems.push(names.error);
-          break;
-        }
-        // 32-bit stats duplicate IFLA_STATS64; padding carries nothing.
-        case IFLA_STATS: case IFLA_PAD: break;
-        default: unknown.push(rawAttribute(cursor));
-      }
-    } catch (error) {
-      problems.push(asDecodeError(error));
-    }
-  }
-  if (cursor.error) problems.push(cursor.error);
-  if (unknown.length > 0) link.unknown = unknown;
-  if (problems.length > 0) link.problems = problems;
-  return link;
+  return linkMessage.decode(msg);
 }
 
 /**

@@ -1,11 +1,19 @@
 /**
- * The nested parts of a link message: IFLA_LINKINFO (kind and kind data),
- * IFLA_STATS64 (struct rtnl_link_stats64) and IFLA_AF_SPEC's IPv6 part.
+ * The nested parts of a link message, described: IFLA_LINKINFO (kind and the
+ * kind's data, see link-kinds.ts), IFLA_STATS64 (struct rtnl_link_stats64),
+ * IFLA_AF_SPEC's IPv6 part and IFLA_PROP_LIST.
  */
-import { AttributeCursor } from '../codec/attributes.js';
-import type { NetlinkDecodeError } from '../errors.js';
-import { hexColonText } from '../codec/address-text.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { attr, attributeSet, subMessages, type AttributeSet } from '../codec/attribute-set.js';
+import { custom, nested, string, u8, type AttributeType } from '../codec/attribute-type.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import { NetlinkDecodeError } from '../errors.js';
+import { AF_INET6 } from './constants.js';
+import {
+  bridgeAttributes, bridgePortAttributes, vethAttributes, vxlanAttributes, type BridgeInfo, type BridgePortInfo,
+  type VethInfo, type VxlanInfo,
+} from './link-kinds.js';
+
+export * from './link-kinds.js';
 
 // enum { IFLA_INFO_UNSPEC, IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_XSTATS, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA } (<linux/if_link.h>)
 export const IFLA_INFO_KIND = 1;
@@ -14,75 +22,25 @@ export const IFLA_INFO_XSTATS = 3;
 export const IFLA_INFO_SLAVE_KIND = 4;
 export const IFLA_INFO_SLAVE_DATA = 5;
 
-// enum { IFLA_BR_UNSPEC, IFLA_BR_FORWARD_DELAY, … } — the bridge attributes decoded here.
-export const IFLA_BR_FORWARD_DELAY = 1;
-export const IFLA_BR_HELLO_TIME = 2;
-export const IFLA_BR_MAX_AGE = 3;
-export const IFLA_BR_AGEING_TIME = 4;
-export const IFLA_BR_STP_STATE = 5;
-export const IFLA_BR_PRIORITY = 6;
-export const IFLA_BR_VLAN_FILTERING = 7;
-export const IFLA_BR_VLAN_PROTOCOL = 8;
-export const IFLA_BR_ROOT_ID = 10;
-export const IFLA_BR_BRIDGE_ID = 11;
-export const IFLA_BR_ROOT_PORT = 12;
-export const IFLA_BR_ROOT_PATH_COST = 13;
-
-// enum { IFLA_BRPORT_UNSPEC, IFLA_BRPORT_STATE, IFLA_BRPORT_PRIORITY, IFLA_BRPORT_COST, … }
-export const IFLA_BRPORT_STATE = 1;
-export const IFLA_BRPORT_PRIORITY = 2;
-export const IFLA_BRPORT_COST = 3;
-export const IFLA_BRPORT_LEARNING = 8;
-export const IFLA_BRPORT_UNICAST_FLOOD = 9;
-export const IFLA_BRPORT_ID = 15;
-export const IFLA_BRPORT_NO = 16;
-
 // IFLA_AF_SPEC > AF_INET6 > enum { IFLA_INET6_UNSPEC, IFLA_INET6_FLAGS, … IFLA_INET6_ADDR_GEN_MODE = 8 }
 export const IFLA_INET6_FLAGS = 1;
 export const IFLA_INET6_ADDR_GEN_MODE = 8;
 
-/** Bridge attributes (IFLA_INFO_DATA of kind "bridge") decoded cheaply; times in centiseconds as the kernel sends them. */
-export interface BridgeInfo {
-  forwardDelay?: number;
-  helloTime?: number;
-  maxAge?: number;
-  ageingTime?: number;
-  stpState?: number;
-  priority?: number;
-  vlanFiltering?: number;
-  /** Network byte order ethertype, e.g. 0x8100. */
-  vlanProtocol?: number;
-  /** struct ifla_bridge_id as iproute2 prints it: `8000.ee:e3:11:79:9a:59`. */
-  bridgeId?: string;
-  rootId?: string;
-  rootPort?: number;
-  rootPathCost?: number;
-}
-
-/** Bridge port attributes (IFLA_INFO_SLAVE_DATA of slave kind "bridge"). */
-export interface BridgePortInfo {
-  /** BR_STATE_*: 0 disabled, 1 listening, 2 learning, 3 forwarding, 4 blocking. */
-  state?: number;
-  priority?: number;
-  cost?: number;
-  learning?: boolean;
-  flood?: boolean;
-  id?: number;
-  no?: number;
-}
-
 /**
  * LinkInfo is IFLA_LINKINFO: the device kind ("veth", "bridge" …), the kind's
- * attributes where decoded (`bridge`), the port's master kind and its data
- * (`bridgePort`), and every other nested attribute raw.
+ * attributes where described (`bridge`, `vxlan`, `veth`), the port's master
+ * kind and its data (`bridgePort`), and every other nested attribute raw.
+ * `Peer` is what a veth peer decodes to (a `Link`).
  *
  * @example
  * if (link.linkinfo?.kind === 'bridge') console.log(link.linkinfo.bridge?.stpState);
  */
-export interface LinkInfo {
+export interface LinkInfo<Peer = unknown> {
   kind?: string;
   slaveKind?: string;
   bridge?: BridgeInfo;
+  vxlan?: VxlanInfo;
+  veth?: VethInfo<Peer>;
   bridgePort?: BridgePortInfo;
   /** IFLA_INFO_DATA of kinds not decoded here, raw attributes. */
   data?: RawAttribute[];
@@ -161,127 +119,42 @@ export function decodeStats64(data: Buffer, offset: number, length: number): Lin
   };
 }
 
-/** struct ifla_bridge_id { __u8 prio[2]; __u8 addr[6]; } as iproute2's br_dump_bridge_id(). */
-function bridgeIdText(data: Buffer, offset: number): string {
-  const prio = data.readUInt16BE(offset).toString(16).padStart(4, '0');
-  return `${prio}.${hexColonText(data, offset + 2, 6)}`;
-}
 
-function decodeBridge(cursor: AttributeCursor, problems: NetlinkDecodeError[]): BridgeInfo {
-  const info: BridgeInfo = {};
-  while (cursor.next()) {
-    try {
-      switch (cursor.type) {
-        case IFLA_BR_FORWARD_DELAY: info.forwardDelay = cursor.u32(); break;
-        case IFLA_BR_HELLO_TIME: info.helloTime = cursor.u32(); break;
-        case IFLA_BR_MAX_AGE: info.maxAge = cursor.u32(); break;
-        case IFLA_BR_AGEING_TIME: info.ageingTime = cursor.u32(); break;
-        case IFLA_BR_STP_STATE: info.stpState = cursor.u32(); break;
-        case IFLA_BR_PRIORITY: info.priority = cursor.u16(); break;
-        case IFLA_BR_VLAN_FILTERING: info.vlanFiltering = cursor.u8(); break;
-        case IFLA_BR_VLAN_PROTOCOL: info.vlanProtocol = cursor.be16(); break;
-        case IFLA_BR_ROOT_PORT: info.rootPort = cursor.u16(); break;
-        case IFLA_BR_ROOT_PATH_COST: info.rootPathCost = cursor.u32(); break;
-        case IFLA_BR_ROOT_ID:
-        case IFLA_BR_BRIDGE_ID:
-          if (cursor.length !== 8) cursor.u64(); // throws the size error
-          if (cursor.type === IFLA_BR_ROOT_ID) info.rootId = bridgeIdText(cursor.data, cursor.offset);
-          else info.bridgeId = bridgeIdText(cursor.data, cursor.offset);
-          break;
-        default: break;
-      }
-    } catch (error) {
-      problems.push(asDecodeError(error));
-    }
+/** IFLA_STATS64: any length that is a multiple of 8 (the struct grows at its end). */
+export const rtnlLinkStats64 = custom<LinkStats64>('struct rtnl_link_stats64', (d, off, n) => {
+  if (n % 8 !== 0) {
+    throw new NetlinkDecodeError(`struct rtnl_link_stats64 needs a multiple of 8 bytes, has ${n}`, off, ['RTM_NEWLINK', 'IFLA_STATS64']);
   }
-  if (cursor.error) problems.push(cursor.error);
-  return info;
-}
+  return decodeStats64(d, off, n);
+}, { minSize: 8 });
 
-function decodeBridgePort(cursor: AttributeCursor, problems: NetlinkDecodeError[]): BridgePortInfo {
-  const port: BridgePortInfo = {};
-  while (cursor.next()) {
-    try {
-      switch (cursor.type) {
-        case IFLA_BRPORT_STATE: port.state = cursor.u8(); break;
-        case IFLA_BRPORT_PRIORITY: port.priority = cursor.u16(); break;
-        case IFLA_BRPORT_COST: port.cost = cursor.u32(); break;
-        case IFLA_BRPORT_LEARNING: port.learning = cursor.u8() !== 0; break;
-        case IFLA_BRPORT_UNICAST_FLOOD: port.flood = cursor.u8() !== 0; break;
-        case IFLA_BRPORT_ID: port.id = cursor.u16(); break;
-        case IFLA_BRPORT_NO: port.no = cursor.u16(); break;
-        default: break;
-      }
-    } catch (error) {
-      problems.push(asDecodeError(error));
-    }
-  }
-  if (cursor.error) problems.push(cursor.error);
-  return port;
-}
-
-function rawList(cursor: AttributeCursor, problems: NetlinkDecodeError[]): RawAttribute[] {
-  const list: RawAttribute[] = [];
-  while (cursor.next()) list.push(rawAttribute(cursor));
-  if (cursor.error) problems.push(cursor.error);
-  return list;
+/**
+ * linkInfoAttributes describes IFLA_LINKINFO, given how a veth peer (a whole
+ * link message) is read — the link description passes its own decoder.
+ *
+ * @example
+ * const linkinfo = nested(linkInfoAttributes(vethPeer));
+ */
+export function linkInfoAttributes<Peer>(vethPeer: AttributeType<Peer>): AttributeSet {
+  return attributeSet('IFLA_LINKINFO', {
+    kind: attr(IFLA_INFO_KIND, string),
+    slaveKind: attr(IFLA_INFO_SLAVE_KIND, string),
+    data: subMessages(IFLA_INFO_DATA, 'kind', {
+      bridge: ['bridge', bridgeAttributes],
+      vxlan: ['vxlan', vxlanAttributes],
+      veth: ['veth', vethAttributes(vethPeer)],
+    }),
+    slaveData: subMessages(IFLA_INFO_SLAVE_DATA, 'slaveKind', { bridge: ['bridgePort', bridgePortAttributes] }),
+  }, { context: ['RTM_NEWLINK', 'IFLA_LINKINFO'] });
 }
 
 /**
- * decodeLinkInfo reads the attributes nested in IFLA_LINKINFO. The kind comes
- * before its data in every kernel, but the data is decoded after the walk so
- * that order does not matter.
- *
- * @example
- * link.linkinfo = decodeLinkInfo(cursor.nested('IFLA_LINKINFO'), link.problems);
+ * IFLA_AF_SPEC read for IFLA_INET6_ADDR_GEN_MODE alone (nested by address
+ * family); the link keeps the whole nest raw as well.
  */
-export function decodeLinkInfo(cursor: AttributeCursor, problems: NetlinkDecodeError[]): LinkInfo {
-  const info: LinkInfo = {};
-  let data: AttributeCursor | undefined;
-  let slaveData: AttributeCursor | undefined;
-  while (cursor.next()) {
-    switch (cursor.type) {
-      case IFLA_INFO_KIND: info.kind = cursor.string(); break;
-      case IFLA_INFO_SLAVE_KIND: info.slaveKind = cursor.string(); break;
-      case IFLA_INFO_DATA: data = cursor.nested('IFLA_INFO_DATA'); break;
-      case IFLA_INFO_SLAVE_DATA: slaveData = cursor.nested('IFLA_INFO_SLAVE_DATA'); break;
-      default: (info.unknown ??= []).push(rawAttribute(cursor));
-    }
-  }
-  if (cursor.error) problems.push(cursor.error);
-  if (data) {
-    if (info.kind === 'bridge') info.bridge = decodeBridge(data, problems);
-    else info.data = rawList(data, problems);
-  }
-  if (slaveData) {
-    if (info.slaveKind === 'bridge') info.bridgePort = decodeBridgePort(slaveData, problems);
-    else info.slaveData = rawList(slaveData, problems);
-  }
-  return info;
-}
+export const afSpecAttributes: AttributeSet = attributeSet('IFLA_AF_SPEC', {
+  inet6: attr(AF_INET6, nested(attributeSet('AF_INET6', {
+    addrGenMode: attr(IFLA_INET6_ADDR_GEN_MODE, u8),
+  }, { unknown: 'drop', context: ['RTM_NEWLINK', 'IFLA_AF_SPEC', 'AF_INET6'] }))),
+}, { unknown: 'drop', context: ['RTM_NEWLINK', 'IFLA_AF_SPEC'] });
 
-/**
- * decodeInet6AddrGenMode finds IFLA_INET6_ADDR_GEN_MODE in IFLA_AF_SPEC
- * (nested by address family: AF_INET6 = 10).
- *
- * @example
- * link.inet6AddrGenMode = decodeInet6AddrGenMode(cursor.nested('IFLA_AF_SPEC'), link.problems);
- */
-export function decodeInet6AddrGenMode(cursor: AttributeCursor, problems: NetlinkDecodeError[]): number | undefined {
-  let mode: number | undefined;
-  while (cursor.next()) {
-    if (cursor.type !== 10) continue;
-    const inet6 = cursor.nested('AF_INET6');
-    while (inet6.next()) {
-      if (inet6.type !== IFLA_INET6_ADDR_GEN_MODE) continue;
-      try {
-        mode = inet6.u8();
-      } catch (error) {
-        problems.push(asDecodeError(error));
-      }
-    }
-    if (inet6.error) problems.push(inet6.error);
-  }
-  if (cursor.error) problems.push(cursor.error);
-  return mode;
-}

@@ -3,9 +3,11 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHeader, type NetlinkMessage } from '../../lib/codec/header.js';
 import {
-  IFF_LOOPBACK, IFF_UP, decodeLink, decodeLinkRequest, linkRequest, links, matchLink, type Link, type LinkFilter,
+  IFF_LOOPBACK, IFF_UP, decodeLink, decodeLinkRequest, linkNameMessage, linkRequest, links, matchLink, type Link,
+  type LinkFilter,
 } from '../../lib/route/link.js';
 import { RTM_GETLINK } from '../../lib/route/constants.js';
+import { NetlinkDecodeError } from '../../lib/errors.js';
 import { isRoot } from '../helpers/netns.js';
 import { buildRichFixture, type RichFixture } from '../helpers/rich-fixture.js';
 
@@ -146,6 +148,13 @@ describe('decodeLink (captured bytes)', () => {
     data.writeUInt32LE(24, 0);
     expect(() => decodeLink(readHeader(data, 0))).toThrow(/ifinfomsg/);
   });
+
+  it('reads the name and header alone with linkNameMessage, and refuses a short message the same way', () => {
+    expect(linkNameMessage.decode(message(LO))).toEqual({ family: 0, type: 772, ifindex: 1, flags: decodeLink(message(LO)).flags, ifname: 'lo' });
+    const data = Buffer.alloc(24);
+    data.writeUInt32LE(24, 0);
+    expect(() => linkNameMessage.decode(readHeader(data, 0))).toThrow(NetlinkDecodeError);
+  });
 });
 
 describe('linkRequest', () => {
@@ -165,6 +174,16 @@ describe('linkRequest', () => {
     fc.assert(fc.property(filter, (f: LinkFilter) => {
       expect(decodeLinkRequest(linkRequest(f).payload)).toEqual(f);
     }));
+  });
+
+  it('writes IFLA_EXT_MASK, IFLA_MASTER, IFLA_LINKINFO > IFLA_INFO_KIND after the ifinfomsg, in that order', () => {
+    const payload = Buffer.from(linkRequest({ family: 'inet6', extMask: 8, master: 4, kind: 'br' }).payload);
+    expect(payload.toString('hex')).toBe(
+      '0a000000000000000000000000000000' + '08001d0008000000' + '08000a0004000000' + '0c0012800700010062720000');
+  });
+
+  it('refuses an RTM_GETLINK payload too short for its ifinfomsg', () => {
+    expect(() => decodeLinkRequest(new Uint8Array(8))).toThrow(NetlinkDecodeError);
   });
 });
 
