@@ -6,7 +6,7 @@
  * RxJS (a CLI start-up pays ~60 ms for that).
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { address, custom, string, u32, u8 } from '../codec/attribute-type.js';
+import { address, string, structOf, u32, u8 } from '../codec/attribute-type.js';
 import { struct } from '../codec/compile-decoder.js';
 import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
@@ -151,12 +151,12 @@ const ifaddrmsg = struct('struct ifaddrmsg', IFADDRMSG_SIZE, {
 });
 
 /** struct ifa_cacheinfo. */
-const cacheinfo = custom<AddressCacheInfo>('struct ifa_cacheinfo', (d, at) => ({
-  preferred: d.readUInt32LE(at),
-  valid: d.readUInt32LE(at + 4),
-  cstamp: d.readUInt32LE(at + 8),
-  tstamp: d.readUInt32LE(at + 12),
-}), { minSize: IFA_CACHEINFO_SIZE });
+const cacheinfo = structOf<AddressCacheInfo>(struct('struct ifa_cacheinfo', IFA_CACHEINFO_SIZE, {
+  preferred: [0, u32],
+  valid: [4, u32],
+  cstamp: [8, u32],
+  tstamp: [12, u32],
+}));
 
 /** An address of the message's family: IPv4 and IPv6 of exactly their size. */
 const ifaAddress = address('family', formatAddress);

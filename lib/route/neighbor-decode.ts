@@ -6,7 +6,7 @@
  * module alone does not load RxJS.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { custom, hexColon, inet, s32, u16, u32, u8 } from '../codec/attribute-type.js';
+import { hexColon, inet, s32, structOf, u16, u32, u8 } from '../codec/attribute-type.js';
 import { struct } from '../codec/compile-decoder.js';
 import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
@@ -161,12 +161,12 @@ const ndmsg = struct('struct ndmsg', NDMSG_SIZE, {
 });
 
 /** struct nda_cacheinfo. */
-const cacheinfo = custom<NeighborCacheInfo>('struct nda_cacheinfo', (d, at) => ({
-  confirmed: d.readUInt32LE(at),
-  used: d.readUInt32LE(at + 4),
-  updated: d.readUInt32LE(at + 8),
-  refcnt: d.readUInt32LE(at + 12),
-}), { minSize: NDA_CACHEINFO_SIZE });
+const cacheinfo = structOf<NeighborCacheInfo>(struct('struct nda_cacheinfo', NDA_CACHEINFO_SIZE, {
+  confirmed: [0, u32],
+  used: [4, u32],
+  updated: [8, u32],
+  refcnt: [12, u32],
+}));
 
 /**
  * The NDA_* attributes of a neighbor table entry. NDA_DST is an IPv4 or IPv6
