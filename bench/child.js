@@ -75,7 +75,7 @@ const RAW_REQUESTS = {
   route: { type: 26 /* RTM_GETROUTE */, size: 12, family: AF_INET },
   link: { type: 18 /* RTM_GETLINK */, size: 16, family: AF_UNSPEC },
   address: { type: 22 /* RTM_GETADDR */, size: 8, family: AF_INET },
-  neighbour: { type: 30 /* RTM_GETNEIGH */, size: 12, family: AF_INET },
+  neighbor: { type: 30 /* RTM_GETNEIGH */, size: 12, family: AF_INET },
 };
 
 function rawRequest(kind, seq) {
@@ -143,7 +143,7 @@ const LIBRARY = {
   route: { name: 'routes', paths: ['../dist/index.js', '../dist/route/route.js'], filter: { family: 'inet', table: 'all' } },
   link: { name: 'links', paths: ['../dist/index.js', '../dist/route/link.js'], filter: {} },
   address: { name: 'addresses', paths: ['../dist/index.js', '../dist/route/address.js'], filter: { family: 'inet' } },
-  neighbour: { name: 'neighbors', paths: ['../dist/index.js', '../dist/route/neighbour.js'], filter: { family: 'inet' } },
+  neighbor: { name: 'neighbors', paths: ['../dist/index.js', '../dist/route/neighbor.js'], filter: { family: 'inet' } },
 };
 
 async function findDump(kind) {

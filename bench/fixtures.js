@@ -75,9 +75,9 @@ export async function routeNamespace(count) {
 /**
  * objectNamespace holds `pairs` veth pairs (2 × pairs links, all down so the
  * kernel adds no routes for them), `addresses` IPv4 addresses spread over
- * them, and `neighbours` permanent IPv4 neighbours on the first one.
+ * them, and `neighbors` permanent IPv4 neighbours on the first one.
  */
-export async function objectNamespace({ pairs, addresses, neighbours }) {
+export async function objectNamespace({ pairs, addresses, neighbors }) {
   const ns = createNamespace('objects');
   const links = [];
   for (let i = 0; i < pairs; i++) links.push(`link add b${i}a type veth peer name b${i}b`);
@@ -90,7 +90,7 @@ export async function objectNamespace({ pairs, addresses, neighbours }) {
   }
   await batch(ns, addrs);
   const neighs = [];
-  for (let i = 0; i < neighbours; i++) {
+  for (let i = 0; i < neighbors; i++) {
     const hex = (v) => v.toString(16).padStart(2, '0');
     neighs.push(`neigh add 100.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255} lladdr 02:00:00:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)} dev b0a nud permanent`);
   }

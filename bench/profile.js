@@ -69,7 +69,7 @@ async function main() {
   try {
     const netns = o.kind === 'route'
       ? await routeNamespace(o.size)
-      : await objectNamespace({ pairs: 2000, addresses: 10_000, neighbours: 100_000 });
+      : await objectNamespace({ pairs: 2000, addresses: 10_000, neighbors: 100_000 });
     const spec = { case: 'library', netns, kind: o.kind, mode: o.mode, runs: o.runs };
     const out = await runOk(process.execPath, ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${dir}`, join(here, 'child.js'), JSON.stringify(spec)]);
     process.stdout.write(`${out.stdout.trim()}\n`);

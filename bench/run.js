@@ -28,7 +28,7 @@ const root = join(here, '..');
 
 // ---------------------------------------------------------------- options
 
-const DEFAULTS = { sizes: [10_000, 100_000, 1_000_000], runs: 5, pairs: 2000, addresses: 10_000, neighbours: 100_000, objects: true };
+const DEFAULTS = { sizes: [10_000, 100_000, 1_000_000], runs: 5, pairs: 2000, addresses: 10_000, neighbors: 100_000, objects: true };
 
 function parseOptions(argv) {
   const options = { ...DEFAULTS, sizes: [...DEFAULTS.sizes], writeResults: false };
@@ -48,12 +48,12 @@ function parseOptions(argv) {
     else if (flag === '--runs') options.runs = Math.max(1, count(value(), flag));
     else if (flag === '--pairs') options.pairs = Math.max(1, count(value(), flag));
     else if (flag === '--addresses') options.addresses = count(value(), flag);
-    else if (flag === '--neighbours' || flag === '--neighbors') options.neighbours = count(value(), flag);
+    else if (flag === '--neighbours' || flag === '--neighbors') options.neighbors = count(value(), flag);
     else if (flag === '--no-objects') options.objects = false;
     else if (flag === '--write-results') options.writeResults = true;
     else if (flag === '-h' || flag === '--help') {
       process.stdout.write(`usage: npm run bench -- [--sizes 10000,100000,1000000] [--runs 5]
-       [--pairs 2000] [--addresses 10000] [--neighbours 100000] [--no-objects] [--write-results]\n`);
+       [--pairs 2000] [--addresses 10000] [--neighbors 100000] [--no-objects] [--write-results]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   }
@@ -304,13 +304,13 @@ async function main() {
       }));
     }
     if (options.objects) {
-      const { pairs, addresses, neighbours } = options;
-      const netns = await build(`${2 * pairs} veth links, ${addresses} addresses, ${neighbours} neighbours`,
-        () => objectNamespace({ pairs, addresses, neighbours }));
+      const { pairs, addresses, neighbors } = options;
+      const netns = await build(`${2 * pairs} veth links, ${addresses} addresses, ${neighbors} neighbours`,
+        () => objectNamespace({ pairs, addresses, neighbors }));
       const common = { netns, runs: options.runs, scratch, log };
       groups.push(await measureGroup({ ...common, title: `links: ${(2 * pairs + 1).toLocaleString('en-US')} (veth, down, no IPv6)`, kind: 'link', ipArgs: ['-j', 'link', 'show'] }));
       groups.push(await measureGroup({ ...common, title: `addresses: ${(addresses + 1).toLocaleString('en-US')} IPv4`, kind: 'address', ipArgs: ['-j', '-4', 'addr', 'show'] }));
-      groups.push(await measureGroup({ ...common, title: `neighbours: ${neighbours.toLocaleString('en-US')} IPv4 permanent`, kind: 'neighbour', ipArgs: ['-j', '-4', 'neigh', 'show'] }));
+      groups.push(await measureGroup({ ...common, title: `neighbours: ${neighbors.toLocaleString('en-US')} IPv4 permanent`, kind: 'neighbor', ipArgs: ['-j', '-4', 'neigh', 'show'] }));
     }
   } finally {
     removeAll();
@@ -337,7 +337,7 @@ async function main() {
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   // RESULTS.md is committed: only a full run (every default size and fixture) replaces it.
   const full = DEFAULTS.sizes.every((size) => options.sizes.includes(size)) && options.objects &&
-    options.runs >= DEFAULTS.runs && options.pairs >= DEFAULTS.pairs && options.neighbours >= DEFAULTS.neighbours &&
+    options.runs >= DEFAULTS.runs && options.pairs >= DEFAULTS.pairs && options.neighbors >= DEFAULTS.neighbors &&
     options.addresses >= DEFAULTS.addresses;
   if (full || options.writeResults) writeFileSync(join(here, 'RESULTS.md'), formatMarkdown(results, report));
   log(`wrote bench/results/latest.json${full || options.writeResults ? ' and bench/RESULTS.md' : ' (a partial run leaves bench/RESULTS.md alone; --write-results to replace it)'} (${results.totalSeconds.toFixed(0)} s in all)`);

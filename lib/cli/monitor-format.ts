@@ -9,7 +9,7 @@ import type { Link } from '../route/link.js';
 import { addressJson, addressText } from './address-format.js';
 import { indexName, linkJson, linkText, type LinkView } from './link-format.js';
 import type { LinkNames } from './link-names.js';
-import { neighbourJson, neighbourText } from './neighbour-format.js';
+import { neighborJson, neighborText } from './neighbor-format.js';
 import { nexthopJson, nexthopText } from './nexthop-format.js';
 import { routeJson, routeText } from './route-format.js';
 import { ruleJson, ruleText } from './rule-format.js';
@@ -88,7 +88,7 @@ export function formatNotification(n: RtnetlinkNotification, view: MonitorView):
       case 'links': value = JSON.stringify(linkJson(n.object, linkView(view))); break;
       case 'addresses': value = JSON.stringify({ ifindex: n.object.ifindex, ifname: links.name(n.object.ifindex), addr_info: [addressJson(n.object)] }); break;
       case 'routes': value = routeJson(n.object, routeFormat(links)); break;
-      case 'neighbors': value = JSON.stringify(neighbourJson(n.object, { devName: links.name, showDev: true, stats: false })); break;
+      case 'neighbors': value = JSON.stringify(neighborJson(n.object, { devName: links.name, showDev: true, stats: false })); break;
       case 'rules': value = ruleJson(n.object, false); break;
       case 'nexthops': value = nexthopJson(n.object, links, false); break;
     }
@@ -99,7 +99,7 @@ export function formatNotification(n: RtnetlinkNotification, view: MonitorView):
     case 'links': text = linkText(n.object, linkView(view)); break;
     case 'addresses': text = `${n.object.ifindex}: ${links.name(n.object.ifindex)}${addressText(n.object)}`; break;
     case 'routes': text = routeText(n.object, routeFormat(links)); break;
-    case 'neighbors': text = neighbourText(n.object, { devName: links.name, showDev: true, stats: false }); break;
+    case 'neighbors': text = neighborText(n.object, { devName: links.name, showDev: true, stats: false }); break;
     case 'rules': text = ruleText(n.object, false); break;
     case 'nexthops': text = nexthopText(n.object, links, false); break;
   }

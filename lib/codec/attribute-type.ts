@@ -5,6 +5,7 @@
  * straight-line code, so a family costs what hand-written code costs.
  */
 import type { AttributeSet } from './attribute-set.js';
+import type { StructLayout } from './compile-decoder.js';
 
 /**
  * Custom decodes a payload no built-in type covers (a struct, a list of
@@ -147,6 +148,19 @@ export function address(familyKey: string, format: AddressFormatter): AttributeT
  */
 export function linkAddress(typeKey: string): AttributeType<string> {
   return { name: 'lladdr', expr: `R.llAddr(d, off, n, X.${typeKey})` };
+}
+
+/**
+ * structOf reads a payload laid out as a fixed struct (`struct(…)`) into an
+ * object with its fields, inlined like a fixed header; the payload must be
+ * at least the struct's size (a newer kernel may append fields).
+ *
+ * @example
+ * attr(IFA_CACHEINFO, structOf(struct('struct ifa_cacheinfo', 16, { preferred: [0, u32], valid: [4, u32] })));
+ */
+export function structOf<V>(layout: StructLayout): AttributeType<V> {
+  const fields = layout.fields.map((f) => `${f.key}: ${f.as.expr!.replace(/\boff\b/g, `(off + ${f.at})`)}`);
+  return { name: layout.name, minSize: layout.size, expr: `({ ${fields.join(', ')} })` };
 }
 
 /**

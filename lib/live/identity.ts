@@ -5,7 +5,7 @@
  */
 import type { Address } from '../route/address.js';
 import type { Link } from '../route/link.js';
-import type { Neighbour } from '../route/neighbour.js';
+import type { Neighbor } from '../route/neighbor.js';
 import type { Route } from '../route/route.js';
 import type { Rule } from '../route/rule.js';
 import { AF_BRIDGE, AF_INET } from '../route/constants.js';
@@ -57,14 +57,14 @@ export function routeKey(route: Pick<Route, 'family' | 'table' | 'dst' | 'dstLen
 }
 
 /**
- * neighbourKey: family, interface and protocol address (neigh_lookup); bridge
+ * neighborKey: family, interface and protocol address (neigh_lookup); bridge
  * FDB entries (AF_BRIDGE) have no protocol address and are their hardware
  * address and VLAN instead.
  *
  * @example
- * neighbourKey(n); // '2|3|10.0.0.2'
+ * neighborKey(n); // '2|3|10.0.0.2'
  */
-export function neighbourKey(n: Pick<Neighbour, 'family' | 'ifindex' | 'dst' | 'lladdr' | 'vlan' | 'flags'>): string {
+export function neighborKey(n: Pick<Neighbor, 'family' | 'ifindex' | 'dst' | 'lladdr' | 'vlan' | 'flags'>): string {
   if (n.family === AF_BRIDGE) return `${n.family}|${n.ifindex}|${n.lladdr ?? ''}|${n.vlan ?? 0}|${n.dst ?? ''}`;
   return `${n.family}|${n.ifindex}|${n.dst ?? ''}|${n.flags & 0x08 ? 'proxy' : ''}`;
 }

@@ -14,12 +14,12 @@ import {
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE, RTNLGRP_LINK, RTNLGRP_NEIGH,
 } from '../route/constants.js';
 import { decodeLink, links, matchLink, type Link, type LinkFilter } from '../route/link.js';
-import { decodeNeighbour, matchNeighbour, neighbors, type Neighbour, type NeighbourFilter } from '../route/neighbour.js';
+import { decodeNeighbor, matchNeighbor, neighbors, type Neighbor, type NeighborFilter } from '../route/neighbor.js';
 import { RTM_F_CLONED } from '../route/route-constants.js';
 import { decodeRoute, matchRoute, routes, type Route, type RouteFilter } from '../route/route.js';
 import { decodeNexthop, matchNexthop, nexthops, type Nexthop, type NexthopFilter } from '../route/nexthop.js';
 import { decodeRule, matchRule, rules, type Rule, type RuleFilter } from '../route/rule.js';
-import { addressKey, linkKey, neighbourKey, nexthopKey, routeKey, ruleKey } from './identity.js';
+import { addressKey, linkKey, neighborKey, nexthopKey, routeKey, ruleKey } from './identity.js';
 
 /**
  * LiveKinds maps each kind a live table can watch to its object and filter types.
@@ -31,7 +31,7 @@ export interface LiveKinds {
   links: { object: Link; filter: LinkFilter };
   addresses: { object: Address; filter: AddressFilter };
   routes: { object: Route; filter: RouteFilter };
-  neighbors: { object: Neighbour; filter: NeighbourFilter };
+  neighbors: { object: Neighbor; filter: NeighborFilter };
   rules: { object: Rule; filter: RuleFilter };
   nexthops: { object: Nexthop; filter: NexthopFilter };
 }
@@ -143,10 +143,10 @@ export const liveKinds: { readonly [K in LiveKind]: LiveKindSpec<LiveObject<K>, 
   neighbors: {
     kind: 'neighbors', newType: RTM_NEWNEIGH, delType: RTM_DELNEIGH,
     groups: () => [RTNLGRP_NEIGH],
-    decode: decodeNeighbour,
-    accept: (n, filter) => matchNeighbour(n, filter),
+    decode: decodeNeighbor,
+    accept: (n, filter) => matchNeighbor(n, filter),
     dump: neighbors,
-    key: neighbourKey,
+    key: neighborKey,
     volatile: new Set(['cacheinfo', 'probes']),
     flushTriggers: ['link-down', 'link-del'],
   },

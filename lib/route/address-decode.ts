@@ -5,16 +5,24 @@
  * address.ts re-exports all of it; importing this module alone does not load
  * RxJS (a CLI start-up pays ~60 ms for that).
  */
-import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { attr, attributeSet } from '../codec/attribute-set.js';
+import { address, string, structOf, u32, u8 } from '../codec/attribute-type.js';
+import { struct } from '../codec/compile-decoder.js';
+import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
+import { describeMessage, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { inetText } from '../codec/address-text.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETADDR, RTM_NEWADDR } from './constants.js';
-import { asDecodeError, rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { RTM_GETADDR, RTM_NEWADDR } from './constants.js';
+import { familyName, familyNumber, type InetFamily } from './inet-family.js';
+import { formatAddress } from './route-address.js';
+
+export { familyName, familyNumber, type InetFamily } from './inet-family.js';
 
 /** sizeof(struct ifaddrmsg): family u8, prefixlen u8, flags u8, scope u8, index u32. */
 export const IFADDRMSG_SIZE = 8;
+/** sizeof(struct ifa_cacheinfo). */
+export const IFA_CACHEINFO_SIZE = 16;
 
 // enum { IFA_UNSPEC, IFA_ADDRESS, … } (<linux/if_addr.h>)
 export const IFA_ADDRESS = 1;
@@ -46,9 +54,6 @@ export const IFA_F_STABLE_PRIVACY = 0x800;
 
 /** `#define INFINITY_LIFE_TIME 0xFFFFFFFFU`: a lifetime that never runs out. */
 export const INFINITY_LIFE_TIME = 0xffffffff;
-
-/** The address families an address filter names, as iproute2 spells them. */
-export type InetFamily = 'inet' | 'inet6';
 
 /**
  * AddressCacheInfo is struct ifa_cacheinfo: lifetimes in seconds (INFINITY_LIFE_TIME
@@ -110,26 +115,6 @@ export interface AddressFilter {
 }
 
 /**
- * familyNumber maps 'inet' / 'inet6' to AF_INET / AF_INET6, and no family to AF_UNSPEC.
- *
- * @example
- * familyNumber('inet6'); // 10
- */
-export function familyNumber(family: InetFamily | undefined): number {
-  return family === 'inet' ? AF_INET : family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-}
-
-/**
- * familyName maps AF_INET / AF_INET6 to 'inet' / 'inet6'.
- *
- * @example
- * familyName(2); // 'inet'
- */
-export function familyName(family: number): InetFamily | undefined {
-  return family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : undefined;
-}
-
-/**
  * addressRequest builds the RTM_GETADDR dump request: an ifaddrmsg carrying
  * the family and the interface index; no attributes.
  *
@@ -137,11 +122,8 @@ export function familyName(family: number): InetFamily | undefined {
  * dump(addressRequest({ family: 'inet' }), { strictCheck: true });
  */
 export function addressRequest(filter: AddressFilter = {}): DumpRequest {
-  const w = new MessageWriter(16);
-  const ifa = w.struct(IFADDRMSG_SIZE);
-  ifa[0] = familyNumber(filter.family);
-  ifa.writeUInt32LE(filter.ifindex ?? 0, 4);
-  return { protocol: NETLINK_ROUTE, type: RTM_GETADDR, payload: Uint8Array.prototype.slice.call(w.bytes()) };
+  const payload = addressMessage.encode({ family: familyNumber(filter.family), ifindex: filter.ifindex });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETADDR, payload };
 }
 
 /**
@@ -151,82 +133,71 @@ export function addressRequest(filter: AddressFilter = {}): DumpRequest {
  * decodeAddressRequest(addressRequest({ ifindex: 2 }).payload); // { ifindex: 2 }
  */
 export function decodeAddressRequest(payload: Uint8Array): AddressFilter {
-  if (payload.length < IFADDRMSG_SIZE) {
-    throw new NetlinkDecodeError(`ifaddrmsg needs ${IFADDRMSG_SIZE} bytes, has ${payload.length}`, 0, ['RTM_GETADDR']);
-  }
-  const data = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const request = addressMessage.decodePayload(payload);
   const result: AddressFilter = {};
-  const family = familyName(data[0]);
+  const family = familyName(request.family);
   if (family) result.family = family;
-  const ifindex = data.readUInt32LE(4);
-  if (ifindex !== 0) result.ifindex = ifindex;
+  if (request.ifindex !== 0) result.ifindex = request.ifindex;
   return result;
 }
 
+/** struct ifaddrmsg (<linux/if_addr.h>). */
+const ifaddrmsg = struct('struct ifaddrmsg', IFADDRMSG_SIZE, {
+  family: [0, u8],
+  prefixlen: [1, u8],
+  flags: [2, u8],
+  scope: [3, u8],
+  ifindex: [4, u32],
+});
+
+/** struct ifa_cacheinfo. */
+const cacheinfo = structOf<AddressCacheInfo>(struct('struct ifa_cacheinfo', IFA_CACHEINFO_SIZE, {
+  preferred: [0, u32],
+  valid: [4, u32],
+  cstamp: [8, u32],
+  tstamp: [12, u32],
+}));
+
+/** An address of the message's family: IPv4 and IPv6 of exactly their size. */
+const ifaAddress = address('family', formatAddress);
+
 /**
- * decodeAddress decodes one RTM_NEWADDR message; a malformed attribute is
- * recorded in `problems`, never fatal.
+ * The IFA_* attributes (<linux/if_addr.h>). IFA_FLAGS, 32 bits, overrides
+ * the 8 of ifa_flags; IFA_RT_PRIORITY is the metric `ip` prints.
+ */
+const addressAttributes = attributeSet('address', {
+  address: attr(IFA_ADDRESS, ifaAddress),
+  local: attr(IFA_LOCAL, ifaAddress),
+  label: attr(IFA_LABEL, string),
+  broadcast: attr(IFA_BROADCAST, ifaAddress),
+  anycast: attr(IFA_ANYCAST, ifaAddress),
+  cacheinfo: attr(IFA_CACHEINFO, cacheinfo),
+  multicast: attr(IFA_MULTICAST, ifaAddress),
+  flags: attr(IFA_FLAGS, u32),
+  metric: attr(IFA_RT_PRIORITY, u32),
+  proto: attr(IFA_PROTO, u8),
+}, { context: ['RTM_NEWADDR'] });
+
+/**
+ * addressMessage is RTM_NEWADDR described: struct ifaddrmsg and the IFA_*
+ * attributes. Its `decode` is `decodeAddress`; its `encode` writes dump requests.
+ *
+ * @example
+ * const addr = addressMessage.decode(msg);
+ */
+export const addressMessage: MessageDescription<Address> = describeMessage<Address>('RTM_NEWADDR', ifaddrmsg, addressAttributes);
+
+/**
+ * decodeAddress decodes one RTM_NEWADDR (or RTM_DELADDR) message. A malformed
+ * attribute is recorded in `problems` and skipped; unknown ones are kept in
+ * `unknown`. Only a message shorter than struct ifaddrmsg throws
+ * (`NetlinkDecodeError`): it cannot be an address.
  *
  * @example
  * dump(addressRequest()).pipe(map(decodeAddress));
  */
 export function decodeAddress(msg: NetlinkMessage): Address {
-  const { data, offset } = msg;
-  const start = offset + NLMSG_HDRLEN;
-  const end = offset + msg.length;
-  if (end - start < IFADDRMSG_SIZE) {
-    throw new NetlinkDecodeError(`ifaddrmsg needs ${IFADDRMSG_SIZE} bytes, message has ${end - start}`, offset, ['RTM_NEWADDR']);
-  }
-  const family = data[start];
-  const addr: Address = {
-    family,
-    prefixlen: data[start + 1],
-    flags: data[start + 2],
-    scope: data[start + 3],
-    ifindex: data.readUInt32LE(start + 4),
-  };
-  const size = family === AF_INET ? 4 : family === AF_INET6 ? 16 : -1;
-  const cursor = new AttributeCursor(data, start + IFADDRMSG_SIZE, end, ['RTM_NEWADDR']);
-  while (cursor.next()) {
-    try {
-      switch (cursor.type) {
-        case IFA_ADDRESS: addr.address = inetAttr(cursor, size); break;
-        case IFA_LOCAL: addr.local = inetAttr(cursor, size); break;
-        case IFA_BROADCAST: addr.broadcast = inetAttr(cursor, size); break;
-        case IFA_ANYCAST: addr.anycast = inetAttr(cursor, size); break;
-        case IFA_MULTICAST: addr.multicast = inetAttr(cursor, size); break;
-        case IFA_LABEL: addr.label = cursor.string(); break;
-        case IFA_FLAGS: addr.flags = cursor.u32(); break;
-        case IFA_RT_PRIORITY: addr.metric = cursor.u32(); break;
-        case IFA_PROTO: addr.proto = cursor.u8(); break;
-        case IFA_CACHEINFO:
-          if (cursor.length < 16) throw sizeError(cursor, 'struct ifa_cacheinfo', 16);
-          addr.cacheinfo = {
-            preferred: data.readUInt32LE(cursor.offset),
-            valid: data.readUInt32LE(cursor.offset + 4),
-            cstamp: data.readUInt32LE(cursor.offset + 8),
-            tstamp: data.readUInt32LE(cursor.offset + 12),
-          };
-          break;
-        default: (addr.unknown ??= []).push(rawAttribute(cursor));
-      }
-    } catch (error) {
-      (addr.problems ??= []).push(asDecodeError(error));
-    }
-  }
-  if (cursor.error) (addr.problems ??= []).push(cursor.error);
-  return addr;
-}
-
-function sizeError(cursor: AttributeCursor, what: string, size: number): NetlinkDecodeError {
-  return new NetlinkDecodeError(`attribute ${cursor.type}: ${what} needs ${size} bytes, has ${cursor.length}`,
-    cursor.offset, cursor.context);
-}
-
-/** An address attribute of the family's exact size (4 or 16 bytes); other families any size. */
-function inetAttr(cursor: AttributeCursor, size: number): string {
-  if (size > 0 && cursor.length !== size) throw sizeError(cursor, 'address', size);
-  return inetText(cursor.data, cursor.offset, cursor.length);
+  return addressMessage.decode(msg);
 }
 
 /**

@@ -7,6 +7,6 @@ export * from './route.js';
 export * from './route-constants.js';
 export * from './route-metrics.js';
 export * from './multipath.js';
-export * from './neighbour.js';
+export * from './neighbor.js';
 export * from './rule.js';
 export * from './nexthop.js';

@@ -13,7 +13,8 @@ import { describeMessage, type MessageDescription } from '../codec/message-descr
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
+import { RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
+import { familyName, familyNumber } from './inet-family.js';
 import { multipath, via, type RouteNexthop, type RouteVia } from './multipath.js';
 import { formatAddress } from './route-address.js';
 import {
@@ -133,7 +134,7 @@ export interface RouteFilter {
 export function routeRequest(filter: RouteFilter = {}): DumpRequest {
   const { table } = filter;
   const payload = routeDumpMessage.encode({
-    family: filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC,
+    family: familyNumber(filter.family),
     table: table === 'main' ? RT_TABLE_MAIN : table === 'local' ? RT_TABLE_LOCAL : 0,
     protocol: filter.protocol,
     type: filter.type,
@@ -155,8 +156,8 @@ export function decodeRouteRequest(payload: Uint8Array): RouteFilter {
   const request = routeDumpMessage.decodePayload(payload);
   if (request.problems) throw request.problems[0];
   const filter: RouteFilter = {};
-  if (request.family === AF_INET) filter.family = 'inet';
-  else if (request.family === AF_INET6) filter.family = 'inet6';
+  const family = familyName(request.family);
+  if (family) filter.family = family;
   if (request.tableId !== undefined) filter.table = request.tableId === 0 ? 'all' : request.tableId;
   else if (request.table === RT_TABLE_MAIN) filter.table = 'main';
   else if (request.table === RT_TABLE_LOCAL) filter.table = 'local';
@@ -261,8 +262,7 @@ export function decodeRoute(msg: NetlinkMessage): Route {
  * matchRoute(route, { table: 'main', ifindex: 2 });
  */
 export function matchRoute(route: Route, filter: RouteFilter): boolean {
-  if (filter.family === 'inet' && route.family !== AF_INET) return false;
-  if (filter.family === 'inet6' && route.family !== AF_INET6) return false;
+  if (filter.family !== undefined && route.family !== familyNumber(filter.family)) return false;
   const table = filter.table === 'main' ? RT_TABLE_MAIN : filter.table === 'local' ? RT_TABLE_LOCAL
     : filter.table === 'all' ? 0 : filter.table ?? 0;
   if (table !== 0 && route.table !== table) return false;

@@ -13,7 +13,7 @@ import { SocketPool } from '../rx/socket-pool.js';
 import { DUMP_BATCH_BYTES } from '../rx/socket-pools.js';
 import { addresses, type Address, type AddressFilter } from './address.js';
 import { links, type Link, type LinkFilter } from './link.js';
-import { neighbors, type Neighbour, type NeighbourFilter } from './neighbour.js';
+import { neighbors, type Neighbor, type NeighborFilter } from './neighbor.js';
 import { nexthops, type Nexthop, type NexthopFilter } from './nexthop.js';
 import { routes, type Route, type RouteFilter } from './route.js';
 import { rules, type Rule, type RuleFilter } from './rule.js';
@@ -51,7 +51,7 @@ export interface RtnetlinkClient {
   /** Routes (RTM_GETROUTE): every table, both families unless filtered. */
   routes(filter?: RouteFilter): Observable<Route>;
   /** Neighbours (RTM_GETNEIGH). */
-  neighbors(filter?: NeighbourFilter): Observable<Neighbour>;
+  neighbors(filter?: NeighborFilter): Observable<Neighbor>;
   /** Policy routing rules (RTM_GETRULE). */
   rules(filter?: RuleFilter): Observable<Rule>;
   /** Nexthop objects and groups (RTM_GETNEXTHOP). */

@@ -2,7 +2,7 @@
  * `nlrx link show`, `nlrx addr show`, `nlrx neigh show`, `nlrx rule show` and
  * `nlrx nexthop show` start fast for the reason `nlrx route show` does: they
  * run their dumps with forEachDumpBatch over the RxJS-free decoders
- * (link-decode, address-decode, neighbour-decode, rule-decode, nexthop-decode).
+ * (link-decode, address-decode, neighbor-decode, rule-decode, nexthop-decode).
  * This spec checks what each process loaded, on every path a command takes
  * (a second, kernel-filtered dump; IPv6's link dump; a device filter) — a
  * fact, not a timing.
@@ -12,7 +12,7 @@ import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
 import { probe, rxjsModules } from './startup-probe.js';
 
 /** The Observable modules and the layers above them, none of which a show command needs. */
-const HEAVY = /\/dist\/(index|live|ui)\b|\/dist\/route\/(link|address|neighbour|rule|nexthop|rtnetlink|index)\.js$|\/dist\/rx\/(dump|dump-batches|index)\.js$/;
+const HEAVY = /\/dist\/(index|live|ui)\b|\/dist\/route\/(link|address|neighbor|rule|nexthop|rtnetlink|index)\.js$|\/dist\/rx\/(dump|dump-batches|index)\.js$/;
 
 describe.skipIf(!isRoot)('nlrx link / addr / neigh / rule / nexthop show: start-up', () => {
   let ns: Netns;

@@ -9,7 +9,7 @@ import { watch } from '../../lib/live/watch.js';
 import type { Address } from '../../lib/route/address.js';
 import { RTNLGRP_IPV4_ROUTE } from '../../lib/route/constants.js';
 import type { Link } from '../../lib/route/link.js';
-import type { Neighbour } from '../../lib/route/neighbour.js';
+import type { Neighbor } from '../../lib/route/neighbor.js';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
 import { batchAsync, eventually, Folded } from './live-fixtures.js';
 
@@ -47,7 +47,7 @@ describe.skipIf(!isRoot)('watch links, addresses, neighbours; monitor overruns (
     ns.ip('link', 'add', 'n0', 'type', 'veth', 'peer', 'name', 'n1');
     ns.ip('link', 'set', 'n0', 'up');
     const addrs = new Folded<Address>();
-    const neigh = new Folded<Neighbour>();
+    const neigh = new Folded<Neighbor>();
     subscriptions.push(watch('addresses', { family: 'inet' }, { netns: ns.name }).subscribe(addrs.push));
     subscriptions.push(watch('neighbors', { family: 'inet' }, { netns: ns.name }).subscribe(neigh.push));
     await eventually(() => addrs.synced + neigh.synced, (n) => n === 2);

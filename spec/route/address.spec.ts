@@ -7,6 +7,7 @@ import {
   type Address, type AddressFilter,
 } from '../../lib/route/address.js';
 import { inetBytes, ipv6Text } from '../../lib/codec/address-text.js';
+import { NetlinkDecodeError } from '../../lib/errors.js';
 import { isRoot } from '../helpers/netns.js';
 import { buildRichFixture, type RichFixture } from '../helpers/rich-fixture.js';
 
@@ -57,6 +58,32 @@ describe('decodeAddress (captured bytes)', () => {
     expect(addr.label).toBe('va:sec');
     expect(addr.problems).toHaveLength(1);
     expect(addr.cacheinfo?.valid).toBe(0xffffffff);
+  });
+});
+
+describe('decodeAddress: what cannot be an address', () => {
+  it('throws a NetlinkDecodeError (EPROTO) for a message shorter than struct ifaddrmsg', () => {
+    // nlmsg_len 16 + 7: one byte short of the 8-byte ifaddrmsg.
+    const short = message(V4, (b) => b.writeUInt32LE(23, 0));
+    expect(() => decodeAddress(short)).toThrow(NetlinkDecodeError);
+    expect(() => decodeAddress(short)).toThrow(expect.objectContaining({ code: 'EPROTO' }));
+  });
+
+  it('decodes a bare ifaddrmsg (no attributes) as an address with no problems', () => {
+    const bare = decodeAddress(message(V4, (b) => b.writeUInt32LE(24, 0)));
+    expect(bare).toEqual({ family: 2, prefixlen: 24, flags: IFA_F_SECONDARY | IFA_F_PERMANENT, scope: 0, ifindex: 3 });
+  });
+
+  it('refuses an address of the wrong size for its family, keeping the rest', () => {
+    // IFA_ADDRESS (nla_len at byte 24) cut to 3 bytes of payload; IFA_LOCAL follows at its aligned place.
+    const addr = decodeAddress(message(V4, (b) => b.writeUInt16LE(7, 24)));
+    expect(addr.address).toBeUndefined();
+    expect(addr.local).toBe('192.0.2.2');
+    expect(addr.problems?.map((p) => p.code)).toEqual(['EPROTO']);
+  });
+
+  it('throws on a request payload shorter than struct ifaddrmsg', () => {
+    expect(() => decodeAddressRequest(new Uint8Array(7))).toThrow(NetlinkDecodeError);
   });
 });
 

@@ -5,13 +5,13 @@
  * commands/route.ts).
  */
 import {
-  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighbourRequest, neighbourSelector, type NeighbourFilter,
-} from '../../route/neighbour-decode.js';
+  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighborRequest, neighborSelector, type NeighborFilter,
+} from '../../route/neighbor-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
-import { neighbourJson, neighbourText, type NeighbourView } from '../neighbour-format.js';
+import { neighborJson, neighborText, type NeighborView } from '../neighbor-format.js';
 import { JsonArrayWriter, TextWriter } from '../route-format.js';
 import { dumpOptions } from './link.js';
 
@@ -64,21 +64,21 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ifindex = names.index(dev);
     if (ifindex === undefined) throw new UsageError(`Device "${dev}" does not exist.`);
   }
-  const view: NeighbourView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats };
-  const filter: NeighbourFilter = { family: ctx.family, ifindex, proxy: proxy || undefined };
-  const select = neighbourSelector(filter);
+  const view: NeighborView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats };
+  const filter: NeighborFilter = { family: ctx.family, ifindex, proxy: proxy || undefined };
+  const select = neighborSelector(filter);
   // Formatted and written in large chunks as the batches arrive (the kernel
   // fills the next one meanwhile); nothing is held but the current chunk.
   const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
   const text = ctx.json ? undefined : new TextWriter(ctx.write);
-  await forEachDumpBatch(neighbourRequest(filter), (batch) => {
+  await forEachDumpBatch(neighborRequest(filter), (batch) => {
     for (const msg of batch) {
       const n = select(msg);
       if (n === undefined) continue;
       if ((wanted & n.state) === 0 && (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) === 0 &&
         !(n.state === 0 && (wanted & 0x100) !== 0)) continue;
-      if (json) json.push(JSON.stringify(neighbourJson(n, view)));
-      else text!.push(neighbourText(n, view));
+      if (json) json.push(JSON.stringify(neighborJson(n, view)));
+      else text!.push(neighborText(n, view));
     }
   }, options);
   json?.end();

@@ -1,15 +1,15 @@
 /**
- * Neighbours (ARP and NDP caches): `neighbors()`, the dump as an Observable
- * of typed neighbours; the types, decoder, request and constants are in
- * neighbour-decode.ts and re-exported here.
+ * Neighbors (ARP and NDP caches): `neighbors()`, the dump as an Observable
+ * of typed neighbors; the types, decoder, request and constants are in
+ * neighbor-decode.ts and re-exported here.
  */
 import { Observable } from 'rxjs';
 import type { MessageBatch } from '../codec/message.js';
 import { dumpBatches } from '../rx/dump-batches.js';
 import type { DumpOptions } from '../rx/dump-options.js';
-import { neighbourRequest, neighbourSelector, type Neighbour, type NeighbourFilter } from './neighbour-decode.js';
+import { neighborRequest, neighborSelector, type Neighbor, type NeighborFilter } from './neighbor-decode.js';
 
-export * from './neighbour-decode.js';
+export * from './neighbor-decode.js';
 
 /**
  * neighbors dumps neighbour entries as a cold Observable of typed neighbours,
@@ -19,10 +19,10 @@ export * from './neighbour-decode.js';
  * @example
  * neighbors({ family: 'inet' }, { netns: 'blue' }).pipe(toArray()).subscribe(console.log);
  */
-export function neighbors(filter: NeighbourFilter = {}, options: DumpOptions = {}): Observable<Neighbour> {
-  const request = neighbourRequest(filter);
-  const select = neighbourSelector(filter);
-  return new Observable<Neighbour>((subscriber) =>
+export function neighbors(filter: NeighborFilter = {}, options: DumpOptions = {}): Observable<Neighbor> {
+  const request = neighborRequest(filter);
+  const select = neighborSelector(filter);
+  return new Observable<Neighbor>((subscriber) =>
     // One loop per read, not RxJS operators per message.
     dumpBatches(request, { strictCheck: true, ...options }).subscribe({
       next(batch: MessageBatch) {

@@ -1,8 +1,8 @@
 /**
- * Neighbours as `ip neigh show` prints them: the `ip -j` objects and the
- * readable lines, from typed Neighbours.
+ * Neighbors as `ip neigh show` prints them: the `ip -j` objects and the
+ * readable lines, from typed Neighbors.
  */
-import type { Neighbour } from '../route/neighbour-decode.js';
+import type { Neighbor } from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
@@ -14,19 +14,19 @@ const NTF_ROUTER = 0x80;
 const HZ = 100;
 
 /**
- * NeighbourView is what printing a neighbour needs besides the neighbour.
+ * NeighborView is what printing a neighbor needs besides the neighbor.
  *
  * @example
- * const view: NeighbourView = { devName: (i) => names.get(i) ?? `if${i}`, showDev: true, stats: false };
+ * const view: NeighborView = { devName: (i) => names.get(i) ?? `if${i}`, showDev: true, stats: false };
  */
-export interface NeighbourView {
+export interface NeighborView {
   devName(ifindex: number): string;
   /** False when the output is for one device (`dev NAME`): ip then leaves `dev` out. */
   showDev: boolean;
   stats: boolean;
 }
 
-function flagKeys(n: Neighbour): string[] {
+function flagKeys(n: Neighbor): string[] {
   const keys: string[] = [];
   if (n.flags & NTF_ROUTER) keys.push('router');
   if (n.flags & NTF_PROXY) keys.push('proxy');
@@ -40,12 +40,12 @@ function stateNames(state: number): string[] {
 }
 
 /**
- * neighbourJson is the object `ip -j neigh show` prints for one entry.
+ * neighborJson is the object `ip -j neigh show` prints for one entry.
  *
  * @example
- * printJson(ctx, list.map((n) => neighbourJson(n, view)));
+ * printJson(ctx, list.map((n) => neighborJson(n, view)));
  */
-export function neighbourJson(n: Neighbour, view: NeighbourView): JsonObject {
+export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
   const out: JsonObject = {};
   if (n.dst !== undefined) out.dst = n.dst;
   if (view.showDev && n.ifindex) out.dev = view.devName(n.ifindex);
@@ -66,12 +66,12 @@ export function neighbourJson(n: Neighbour, view: NeighbourView): JsonObject {
 }
 
 /**
- * neighbourText is the readable line of one entry, as `ip neigh show` prints it.
+ * neighborText is the readable line of one entry, as `ip neigh show` prints it.
  *
  * @example
- * ctx.write(neighbourText(n, view));
+ * ctx.write(neighborText(n, view));
  */
-export function neighbourText(n: Neighbour, view: NeighbourView): string {
+export function neighborText(n: Neighbor, view: NeighborView): string {
   let line = '';
   if (n.dst !== undefined) line += `${n.dst} `;
   if (view.showDev && n.ifindex) line += `dev ${view.devName(n.ifindex)} `;
