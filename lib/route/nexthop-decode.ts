@@ -1,8 +1,9 @@
 /**
  * Nexthop objects (RTM_GETNEXTHOP / RTM_NEWNEXTHOP, struct nhmsg + NHA_*
  * attributes, <linux/nexthop.h>): the type, its description (from which the
- * decoder and the dump request follow) and the selector, without RxJS — `nlrx nexthop show` loads this module alone; nexthop.ts
- * re-exports it with `nexthops()`.
+ * decoder and the dump request follow) and the selector, without RxJS —
+ * `nlrx nexthop show` loads this module alone; nexthop.ts re-exports it with
+ * `nexthops()`.
  */
 import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
 import { address, binary, custom, flag, nested, preset, u16, u32, u64n, u8 } from '../codec/attribute-type.js';
