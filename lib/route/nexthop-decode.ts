@@ -13,7 +13,8 @@ import { describeMessage, type MessageDescription } from '../codec/message-descr
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from './constants.js';
+import { familyName, familyNumber, type InetFamily } from './address-decode.js';
+import { AF_UNSPEC, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from './constants.js';
 import { formatAddress } from './route-address.js';
 
 /** sizeof(struct nhmsg): family, scope, protocol, resvd (u8), flags (u32). */
@@ -116,7 +117,7 @@ export interface Nexthop {
  * nexthops({ groups: true });
  */
 export interface NexthopFilter {
-  family?: 'inet' | 'inet6';
+  family?: InetFamily;
   ifindex?: number;
   groups?: boolean;
   fdb?: boolean;
@@ -215,7 +216,7 @@ const nexthopDumpMessage = describeMessage<NexthopDumpRequest>('RTM_GETNEXTHOP',
  */
 export function nexthopRequest(filter: NexthopFilter = {}): DumpRequest {
   const payload = nexthopDumpMessage.encode({
-    family: filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC,
+    family: familyNumber(filter.family),
   }, {
     oif: filter.ifindex,
     groups: filter.groups || undefined,
@@ -236,8 +237,8 @@ export function decodeNexthopRequest(payload: Uint8Array): NexthopFilter {
   const request = nexthopDumpMessage.decodePayload(payload);
   if (request.problems) throw request.problems[0];
   const filter: NexthopFilter = {};
-  if (request.family === AF_INET) filter.family = 'inet';
-  else if (request.family === AF_INET6) filter.family = 'inet6';
+  const family = familyName(request.family);
+  if (family) filter.family = family;
   if (request.oif !== undefined) filter.ifindex = request.oif;
   if (request.groups) filter.groups = true;
   if (request.fdb) filter.fdb = true;
@@ -267,7 +268,7 @@ export function matchNexthop(nh: Nexthop, filter: NexthopFilter): boolean {
   const isGroup = nh.group !== undefined;
   if (filter.groups && !isGroup) return false;
   if (filter.fdb && !nh.fdb) return false;
-  const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
+  const family = familyNumber(filter.family);
   if (filter.ifindex === undefined && family === AF_UNSPEC) return true;
   if (isGroup) return false;
   if (family !== AF_UNSPEC && nh.family !== family) return false;

@@ -13,7 +13,8 @@ import { describeMessage, type MessageDescription } from '../codec/message-descr
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETRULE, RTM_NEWRULE } from './constants.js';
+import { familyName, familyNumber, type InetFamily } from './address-decode.js';
+import { RTM_GETRULE, RTM_NEWRULE } from './constants.js';
 import { formatAddress } from './route-address.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route-constants.js';
 
@@ -129,7 +130,7 @@ export interface Rule {
  * rules({ family: 'inet6', table: 'main' });
  */
 export interface RuleFilter {
-  family?: 'inet' | 'inet6';
+  family?: InetFamily;
   table?: number | 'main' | 'local' | 'all';
 }
 
@@ -193,8 +194,7 @@ export const ruleMessage: MessageDescription<Rule> = describeMessage<Rule>('RTM_
  * dump(ruleRequest({ family: 'inet' }), { strictCheck: true });
  */
 export function ruleRequest(filter: RuleFilter = {}): DumpRequest {
-  const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-  return { protocol: NETLINK_ROUTE, type: RTM_GETRULE, payload: ruleMessage.encode({ family }) };
+  return { protocol: NETLINK_ROUTE, type: RTM_GETRULE, payload: ruleMessage.encode({ family: familyNumber(filter.family) }) };
 }
 
 /**
@@ -209,10 +209,8 @@ export function ruleRequest(filter: RuleFilter = {}): DumpRequest {
 export function decodeRuleRequest(payload: Uint8Array): RuleFilter {
   const request = ruleMessage.decodePayload(payload);
   if (request.problems) throw request.problems[0];
-  const filter: RuleFilter = {};
-  if (request.family === AF_INET) filter.family = 'inet';
-  else if (request.family === AF_INET6) filter.family = 'inet6';
-  return filter;
+  const family = familyName(request.family);
+  return family ? { family } : {};
 }
 
 /**
@@ -235,8 +233,7 @@ export function decodeRule(msg: NetlinkMessage): Rule {
  * matchRule(rule, { table: 'main' });
  */
 export function matchRule(rule: Rule, filter: RuleFilter): boolean {
-  if (filter.family === 'inet' && rule.family !== AF_INET) return false;
-  if (filter.family === 'inet6' && rule.family !== AF_INET6) return false;
+  if (filter.family !== undefined && rule.family !== familyNumber(filter.family)) return false;
   const table = filter.table === 'main' ? RT_TABLE_MAIN : filter.table === 'local' ? RT_TABLE_LOCAL
     : filter.table === 'all' ? 0 : filter.table ?? 0;
   return table === 0 || rule.table === table;
