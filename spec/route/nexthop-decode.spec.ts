@@ -42,6 +42,16 @@ describe('nexthopMessage (RTM_NEWNEXTHOP described)', () => {
     expect(nh.id).toBe(20);
   });
 
+  it('starts blackhole and fdb false, in the header\'s place, and lets their flag attributes set them', () => {
+    // nhmsg (AF_INET6), NHA_ID 7, NHA_BLACKHOLE; then the same with NHA_FDB.
+    const b = bytes('24000000 68000200 01000000 fd7a0000 0a000000 00000000 08000100 07000000 04000400');
+    const blackhole = decodeNexthop(readHeader(b, 0));
+    expect(Object.keys(blackhole)).toEqual(['family', 'scope', 'protocol', 'flags', 'blackhole', 'fdb', 'id']);
+    expect(blackhole).toMatchObject({ family: AF_INET6, id: 7, blackhole: true, fdb: false });
+    b.writeUInt16LE(11, 34);
+    expect(decodeNexthop(readHeader(b, 0))).toMatchObject({ blackhole: false, fdb: true });
+  });
+
   it('throws a NetlinkDecodeError for a message shorter than struct nhmsg', () => {
     const short = bytes(RESILIENT).subarray(0, 16 + NHMSG_SIZE - 1);
     short.writeUInt32LE(short.length, 0);
