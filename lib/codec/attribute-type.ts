@@ -120,6 +120,20 @@ export const inet: AttributeType<string> = { name: 'address', sizes: [4, 16], ex
 export const hexColon: AttributeType<string> = { name: 'lladdr', expr: 'R.hexColon(d, off, n)' };
 
 /**
+ * preset is a field that no bytes carry, for a fixed header's layout: the
+ * value every object of the kind starts with, which an attribute of the same
+ * name may then replace (`blackhole: false` until NHA_BLACKHOLE says true).
+ * Keeping it in the header's object literal gives every object the key, in
+ * the same place, at no cost.
+ *
+ * @example
+ * struct('struct nhmsg', 8, { family: [0, u8], blackhole: [0, preset(false)] });
+ */
+export function preset<V extends boolean | number | string | null>(value: V): AttributeType<V> {
+  return { name: 'preset', size: 0, expr: JSON.stringify(value) };
+}
+
+/**
  * Formatter turns an address payload into text for an address family (see
  * rtnetlink's `formatAddress`); it throws a `NetlinkDecodeError` for a
  * payload of the wrong size.

@@ -1,15 +1,20 @@
 /**
  * Nexthop objects (RTM_GETNEXTHOP / RTM_NEWNEXTHOP, struct nhmsg + NHA_*
- * attributes, <linux/nexthop.h>): type, decoder, dump request and selector,
- * without RxJS — `nlrx nexthop show` loads this module alone; nexthop.ts
- * re-exports it with `nexthops()`.
+ * attributes, <linux/nexthop.h>): the type, its description (from which the
+ * decoder and the dump request follow) and the selector, without RxJS —
+ * `nlrx nexthop show` loads this module alone; nexthop.ts re-exports it with
+ * `nexthops()`.
  */
-import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN, type NetlinkMessage } from '../codec/header.js';
+import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
+import { address, binary, custom, flag, nested, preset, u16, u32, u64n, u8 } from '../codec/attribute-type.js';
+import { struct, type StructLayout } from '../codec/compile-decoder.js';
+import { NETLINK_ROUTE, type NetlinkMessage } from '../codec/header.js';
+import { describeMessage, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
 import { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from './constants.js';
-import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { familyName, familyNumber, type InetFamily } from './address-decode.js';
+import { AF_UNSPEC, RTM_GETNEXTHOP, RTM_NEWNEXTHOP } from './constants.js';
 import { formatAddress } from './route-address.js';
 
 /** sizeof(struct nhmsg): family, scope, protocol, resvd (u8), flags (u32). */
@@ -35,6 +40,7 @@ export const NHA_FDB = 11;
 export const NHA_RES_GROUP = 12;
 export const NHA_RES_BUCKET = 13;
 
+export const NHA_RES_GROUP_PAD = 0;
 export const NHA_RES_GROUP_BUCKETS = 1;
 export const NHA_RES_GROUP_IDLE_TIMER = 2;
 export const NHA_RES_GROUP_UNBALANCED_TIMER = 3;
@@ -60,10 +66,16 @@ export interface NexthopGroupMember {
  * if (nh.resilient) console.log(nh.resilient.buckets);
  */
 export interface NexthopResilientGroup {
+  /** NHA_RES_GROUP_BUCKETS: the number of buckets. */
   buckets?: number;
+  /** NHA_RES_GROUP_IDLE_TIMER: how long a bucket may be idle before it migrates. */
   idleTimer?: number;
+  /** NHA_RES_GROUP_UNBALANCED_TIMER: how long the group may stay unbalanced (0: for ever). */
   unbalancedTimer?: number;
+  /** NHA_RES_GROUP_UNBALANCED_TIME: how long the group has been unbalanced. */
   unbalancedTime?: number;
+  /** NHA_RES_GROUP_* attributes this decoder does not know, copied. */
+  unknown?: RawAttribute[];
 }
 
 /**
@@ -105,7 +117,7 @@ export interface Nexthop {
  * nexthops({ groups: true });
  */
 export interface NexthopFilter {
-  family?: 'inet' | 'inet6';
+  family?: InetFamily;
   ifindex?: number;
   groups?: boolean;
   fdb?: boolean;
@@ -113,20 +125,104 @@ export interface NexthopFilter {
 
 const CONTEXT = ['nexthop'];
 
+/** NHA_GROUP: an array of struct nexthop_grp. */
+const group = custom<NexthopGroupMember[]>('struct nexthop_grp[]', (d, offset, length) => {
+  if (length === 0 || length % NEXTHOP_GRP_SIZE !== 0) {
+    throw new NetlinkDecodeError(`NHA_GROUP of ${length} bytes is not a whole number of entries`, offset, CONTEXT);
+  }
+  const members: NexthopGroupMember[] = [];
+  for (let at = offset; at < offset + length; at += NEXTHOP_GRP_SIZE) {
+    // resvd1 is the high byte of the weight on kernels that ask for it (weight_high).
+    members.push({ id: d.readUInt32LE(at), weight: ((d[at + 5] << 8) | d[at + 4]) + 1 });
+  }
+  return members;
+});
+
+/** The fields of struct nhmsg (<linux/nexthop.h>); resvd carries nothing. */
+const nhmsgFields = {
+  family: [0, u8],
+  scope: [1, u8],
+  protocol: [2, u8],
+  flags: [4, u32],
+} as const;
+
 /**
- * nexthopRequest builds the RTM_GETNEXTHOP dump request for `filter`.
+ * nhmsg is struct nhmsg, the fixed header of nexthop messages, their dump
+ * requests and nexthop bucket messages.
+ *
+ * @example
+ * describeMessage('RTM_NEWNEXTHOPBUCKET', nhmsg, bucketAttributes);
+ */
+export const nhmsg: StructLayout = struct('struct nhmsg', NHMSG_SIZE, nhmsgFields);
+
+/** A nexthop's header: struct nhmsg, and the two flags every Nexthop has, false until their attribute comes. */
+const nexthopHeader = struct('struct nhmsg', NHMSG_SIZE, {
+  ...nhmsgFields,
+  blackhole: [0, preset(false)],
+  fdb: [0, preset(false)],
+});
+
+/** NHA_RES_GROUP: a resilient group's parameters (timers in clock ticks). */
+const resilientAttributes: AttributeSet = attributeSet('NHA_RES_GROUP', {
+  buckets: attr(NHA_RES_GROUP_BUCKETS, u16),
+  idleTimer: attr(NHA_RES_GROUP_IDLE_TIMER, u32),
+  unbalancedTimer: attr(NHA_RES_GROUP_UNBALANCED_TIMER, u32),
+  unbalancedTime: attr(NHA_RES_GROUP_UNBALANCED_TIME, u64n),
+}, { ignore: [NHA_RES_GROUP_PAD], context: ['nexthop', 'NHA_RES_GROUP'] });
+
+/** The NHA_* attributes of a nexthop; NHA_GATEWAY is of the header's family. */
+const nexthopAttributes = attributeSet('nexthop', {
+  id: attr(NHA_ID, u32),
+  group: attr(NHA_GROUP, group),
+  groupType: attr(NHA_GROUP_TYPE, u16),
+  blackhole: attr(NHA_BLACKHOLE, flag),
+  oif: attr(NHA_OIF, u32),
+  gateway: attr(NHA_GATEWAY, address('family', formatAddress)),
+  encapType: attr(NHA_ENCAP_TYPE, u16),
+  encap: attr(NHA_ENCAP, binary),
+  fdb: attr(NHA_FDB, flag),
+  resilient: attr(NHA_RES_GROUP, nested<NexthopResilientGroup>(resilientAttributes)),
+});
+
+/**
+ * nexthopMessage is RTM_NEWNEXTHOP described: struct nhmsg and the NHA_*
+ * attributes. Its `decode` is `decodeNexthop`.
+ *
+ * @example
+ * const nh = nexthopMessage.decode(msg);
+ */
+export const nexthopMessage: MessageDescription<Nexthop> = describeMessage<Nexthop>('RTM_NEWNEXTHOP', nexthopHeader,
+  nexthopAttributes);
+
+/** What a strictly checked RTM_GETNEXTHOP dump request may carry (rtm_nh_policy_dump). */
+interface NexthopDumpRequest {
+  family: number; scope: number; protocol: number; flags: number;
+  oif?: number; groups?: true; master?: number; fdb?: true; problems?: NetlinkDecodeError[];
+}
+
+const nexthopDumpMessage = describeMessage<NexthopDumpRequest>('RTM_GETNEXTHOP', nhmsg, attributeSet('nexthop request', {
+  oif: attr(NHA_OIF, u32),
+  groups: attr(NHA_GROUPS, flag),
+  master: attr(NHA_MASTER, u32),
+  fdb: attr(NHA_FDB, flag),
+}));
+
+/**
+ * nexthopRequest builds the RTM_GETNEXTHOP dump request for `filter`: the
+ * family in struct nhmsg, the device in NHA_OIF, NHA_GROUPS and NHA_FDB.
  *
  * @example
  * dump(nexthopRequest({ ifindex: 2 }));
  */
 export function nexthopRequest(filter: NexthopFilter = {}): DumpRequest {
-  const w = new MessageWriter(32);
-  const nhm = w.struct(NHMSG_SIZE);
-  nhm[0] = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-  if (filter.ifindex !== undefined) w.u32(NHA_OIF, filter.ifindex);
-  if (filter.groups) w.flag(NHA_GROUPS);
-  if (filter.fdb) w.flag(NHA_FDB);
-  return { protocol: NETLINK_ROUTE, type: RTM_GETNEXTHOP, payload: Uint8Array.from(w.bytes()) };
+  const payload = nexthopDumpMessage.encode({
+    family: familyNumber(filter.family),
+  }, {
+    oif: filter.ifindex,
+    groups: filter.groups || undefined,
+    fdb: filter.fdb || undefined,
+  });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETNEXTHOP, payload };
 }
 
 /**
@@ -138,100 +234,28 @@ export function nexthopRequest(filter: NexthopFilter = {}): DumpRequest {
  * decodeNexthopRequest(nexthopRequest({ groups: true }).payload); // { groups: true }
  */
 export function decodeNexthopRequest(payload: Uint8Array): NexthopFilter {
-  const data = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (data.length < NHMSG_SIZE) throw new NetlinkDecodeError('struct nhmsg cut short', 0, ['nexthop request']);
+  const request = nexthopDumpMessage.decodePayload(payload);
+  if (request.problems) throw request.problems[0];
   const filter: NexthopFilter = {};
-  if (data[0] === AF_INET) filter.family = 'inet';
-  else if (data[0] === AF_INET6) filter.family = 'inet6';
-  const c = new AttributeCursor(data, NHMSG_SIZE, data.length, ['nexthop request']);
-  while (c.next()) {
-    if (c.type === NHA_OIF) filter.ifindex = c.u32();
-    else if (c.type === NHA_GROUPS) filter.groups = true;
-    else if (c.type === NHA_FDB) filter.fdb = true;
-  }
-  if (c.error) throw c.error;
+  const family = familyName(request.family);
+  if (family) filter.family = family;
+  if (request.oif !== undefined) filter.ifindex = request.oif;
+  if (request.groups) filter.groups = true;
+  if (request.fdb) filter.fdb = true;
   return filter;
 }
 
-function decodeGroup(c: AttributeCursor): NexthopGroupMember[] {
-  if (c.length === 0 || c.length % NEXTHOP_GRP_SIZE !== 0) {
-    throw new NetlinkDecodeError(`NHA_GROUP of ${c.length} bytes is not a whole number of entries`, c.offset, CONTEXT);
-  }
-  const members: NexthopGroupMember[] = [];
-  for (let at = c.offset; at < c.offset + c.length; at += NEXTHOP_GRP_SIZE) {
-    // resvd1 is the high byte of the weight on kernels that ask for it (weight_high).
-    members.push({ id: c.data.readUInt32LE(at), weight: ((c.data[at + 5] << 8) | c.data[at + 4]) + 1 });
-  }
-  return members;
-}
-
-function decodeResilient(c: AttributeCursor, problems: NetlinkDecodeError[]): NexthopResilientGroup {
-  const group: NexthopResilientGroup = {};
-  const n = c.nested('NHA_RES_GROUP');
-  for (;;) {
-    try {
-      while (n.next()) {
-        if (n.type === NHA_RES_GROUP_BUCKETS) group.buckets = n.u16();
-        else if (n.type === NHA_RES_GROUP_IDLE_TIMER) group.idleTimer = n.u32();
-        else if (n.type === NHA_RES_GROUP_UNBALANCED_TIMER) group.unbalancedTimer = n.u32();
-        else if (n.type === NHA_RES_GROUP_UNBALANCED_TIME) group.unbalancedTime = n.u64n();
-      }
-      break;
-    } catch (error) {
-      if (!(error instanceof NetlinkDecodeError)) throw error;
-      problems.push(error);
-    }
-  }
-  if (n.error) problems.push(n.error);
-  return group;
-}
-
 /**
- * decodeNexthop decodes an RTM_NEWNEXTHOP message; a malformed attribute is
- * recorded in `problems` and skipped, unknown ones kept in `unknown`.
+ * decodeNexthop decodes an RTM_NEWNEXTHOP (or RTM_DELNEXTHOP) message. A
+ * malformed attribute is recorded in `problems` and skipped; unknown ones
+ * are kept in `unknown`. Only a message shorter than struct nhmsg throws
+ * (`NetlinkDecodeError`): it cannot be a nexthop.
  *
  * @example
  * dump(nexthopRequest()).pipe(map(decodeNexthop));
  */
 export function decodeNexthop(msg: NetlinkMessage): Nexthop {
-  const d = msg.data;
-  const base = msg.offset + NLMSG_HDRLEN;
-  const end = msg.offset + msg.length;
-  if (end - base < NHMSG_SIZE) {
-    return { family: 0, scope: 0, protocol: 0, flags: 0, blackhole: false, fdb: false,
-      problems: [new NetlinkDecodeError('struct nhmsg cut short', base, CONTEXT)] };
-  }
-  const family = d[base];
-  const nh: Nexthop = {
-    family, scope: d[base + 1], protocol: d[base + 2], flags: d.readUInt32LE(base + 4), blackhole: false, fdb: false,
-  };
-  const c = new AttributeCursor(d, base + NHMSG_SIZE, end, CONTEXT);
-  for (;;) {
-    try {
-      while (c.next()) {
-        switch (c.type) {
-          case NHA_ID: nh.id = c.u32(); break;
-          case NHA_GROUP: nh.group = decodeGroup(c); break;
-          case NHA_GROUP_TYPE: nh.groupType = c.u16(); break;
-          case NHA_BLACKHOLE: nh.blackhole = true; break;
-          case NHA_OIF: nh.oif = c.u32(); break;
-          case NHA_GATEWAY: nh.gateway = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case NHA_ENCAP_TYPE: nh.encapType = c.u16(); break;
-          case NHA_ENCAP: nh.encap = new Uint8Array(d.subarray(c.offset, c.offset + c.length)); break;
-          case NHA_FDB: nh.fdb = true; break;
-          case NHA_RES_GROUP: nh.resilient = decodeResilient(c, (nh.problems ??= [])); break;
-          default: (nh.unknown ??= []).push(rawAttribute(c));
-        }
-      }
-      break;
-    } catch (error) {
-      if (!(error instanceof NetlinkDecodeError)) throw error;
-      (nh.problems ??= []).push(error);
-    }
-  }
-  if (c.error) (nh.problems ??= []).push(c.error);
-  if (nh.problems?.length === 0) delete nh.problems;
-  return nh;
+  return nexthopMessage.decode(msg);
 }
 
 /**
@@ -244,7 +268,7 @@ export function matchNexthop(nh: Nexthop, filter: NexthopFilter): boolean {
   const isGroup = nh.group !== undefined;
   if (filter.groups && !isGroup) return false;
   if (filter.fdb && !nh.fdb) return false;
-  const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
+  const family = familyNumber(filter.family);
   if (filter.ifindex === undefined && family === AF_UNSPEC) return true;
   if (isGroup) return false;
   if (family !== AF_UNSPEC && nh.family !== family) return false;

@@ -1,15 +1,20 @@
 /**
  * Policy routing rules (RTM_GETRULE / RTM_NEWRULE, struct fib_rule_hdr +
- * FRA_* attributes, <linux/fib_rules.h>): type, decoder, dump request and
- * selector, without RxJS — `nlrx rule show` loads this module alone; rule.ts
- * re-exports it with `rules()`.
+ * FRA_* attributes, <linux/fib_rules.h>): the type, its description (from
+ * which the decoder and the dump request follow) and the selector, without
+ * RxJS — `nlrx rule show` loads this module alone; rule.ts re-exports it with
+ * `rules()`.
  */
-import { AttributeCursor, MessageWriter } from '../codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_HDRLEN, type NetlinkMessage } from '../codec/header.js';
-import { NetlinkDecodeError } from '../errors.js';
+import { attr, attributeSet } from '../codec/attribute-set.js';
+import { address, be64, custom, s32, string, u32, u8 } from '../codec/attribute-type.js';
+import { struct } from '../codec/compile-decoder.js';
+import { NETLINK_ROUTE, type NetlinkMessage } from '../codec/header.js';
+import { describeMessage, type MessageDescription } from '../codec/message-description.js';
+import type { RawAttribute } from '../codec/raw-attribute.js';
+import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, RTM_GETRULE, RTM_NEWRULE } from './constants.js';
-import { rawAttribute, type RawAttribute } from '../codec/raw-attribute.js';
+import { familyName, familyNumber, type InetFamily } from './address-decode.js';
+import { RTM_GETRULE, RTM_NEWRULE } from './constants.js';
 import { formatAddress } from './route-address.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route-constants.js';
 
@@ -125,11 +130,61 @@ export interface Rule {
  * rules({ family: 'inet6', table: 'main' });
  */
 export interface RuleFilter {
-  family?: 'inet' | 'inet6';
+  family?: InetFamily;
   table?: number | 'main' | 'local' | 'all';
 }
 
-const CONTEXT = ['rule'];
+/** struct fib_rule_uid_range / fib_rule_port_range: two u32 or two u16, growing at their end in a newer kernel. */
+const uidRange = custom<RuleRange>('struct fib_rule_uid_range',
+  (d, at) => ({ start: d.readUInt32LE(at), end: d.readUInt32LE(at + 4) }), { minSize: 8 });
+const portRange = custom<RuleRange>('struct fib_rule_port_range',
+  (d, at) => ({ start: d.readUInt16LE(at), end: d.readUInt16LE(at + 2) }), { minSize: 4 });
+
+/** struct fib_rule_hdr (<linux/fib_rules.h>); res1 and res2 carry nothing. */
+const fibRuleHdr = struct('struct fib_rule_hdr', FIB_RULE_HDR_SIZE, {
+  family: [0, u8],
+  dstLen: [1, u8],
+  srcLen: [2, u8],
+  tos: [3, u8],
+  table: [4, u8],
+  action: [7, u8],
+  flags: [8, u32],
+});
+
+const ruleAddress = address('family', formatAddress);
+
+/** The FRA_* attributes of a rule. FRA_TABLE overrides the header's table, so tables above 255 are exact. */
+const ruleAttributes = attributeSet('rule', {
+  dst: attr(FRA_DST, ruleAddress),
+  src: attr(FRA_SRC, ruleAddress),
+  iifname: attr(FRA_IIFNAME, string),
+  goto: attr(FRA_GOTO, u32),
+  priority: attr(FRA_PRIORITY, u32),
+  fwmark: attr(FRA_FWMARK, u32),
+  flow: attr(FRA_FLOW, u32),
+  tunId: attr(FRA_TUN_ID, be64),
+  suppressIfgroup: attr(FRA_SUPPRESS_IFGROUP, s32),
+  suppressPrefixlen: attr(FRA_SUPPRESS_PREFIXLEN, s32),
+  table: attr(FRA_TABLE, u32),
+  fwmask: attr(FRA_FWMASK, u32),
+  oifname: attr(FRA_OIFNAME, string),
+  l3mdev: attr(FRA_L3MDEV, u8),
+  uidRange: attr(FRA_UID_RANGE, uidRange),
+  protocol: attr(FRA_PROTOCOL, u8),
+  ipProto: attr(FRA_IP_PROTO, u8),
+  sportRange: attr(FRA_SPORT_RANGE, portRange),
+  dportRange: attr(FRA_DPORT_RANGE, portRange),
+}, { ignore: [FRA_PAD] });
+
+/**
+ * ruleMessage is RTM_NEWRULE described: struct fib_rule_hdr and the FRA_*
+ * attributes. Its `decode` is `decodeRule`; its `encode` writes the dump
+ * request (which carries the family alone).
+ *
+ * @example
+ * const rule = ruleMessage.decode(msg);
+ */
+export const ruleMessage: MessageDescription<Rule> = describeMessage<Rule>('RTM_NEWRULE', fibRuleHdr, ruleAttributes);
 
 /**
  * ruleRequest builds the RTM_GETRULE dump request: the family is the only
@@ -139,91 +194,36 @@ const CONTEXT = ['rule'];
  * dump(ruleRequest({ family: 'inet' }), { strictCheck: true });
  */
 export function ruleRequest(filter: RuleFilter = {}): DumpRequest {
-  const w = new MessageWriter(16);
-  const frh = w.struct(FIB_RULE_HDR_SIZE);
-  frh[0] = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-  return { protocol: NETLINK_ROUTE, type: RTM_GETRULE, payload: Uint8Array.from(w.bytes()) };
+  return { protocol: NETLINK_ROUTE, type: RTM_GETRULE, payload: ruleMessage.encode({ family: familyNumber(filter.family) }) };
 }
 
 /**
  * decodeRuleRequest reads back the part of a filter a rule dump request
  * carries (the family): `decodeRuleRequest(ruleRequest(f).payload)` equals
- * `{ family: f.family }`.
+ * `{ family: f.family }`. A payload shorter than struct fib_rule_hdr, or with
+ * malformed attributes, throws a `NetlinkDecodeError`.
  *
  * @example
  * decodeRuleRequest(ruleRequest({ family: 'inet6' }).payload); // { family: 'inet6' }
  */
 export function decodeRuleRequest(payload: Uint8Array): RuleFilter {
-  if (payload.length < FIB_RULE_HDR_SIZE) throw new NetlinkDecodeError('struct fib_rule_hdr cut short', 0, ['rule request']);
-  const filter: RuleFilter = {};
-  if (payload[0] === AF_INET) filter.family = 'inet';
-  else if (payload[0] === AF_INET6) filter.family = 'inet6';
-  return filter;
-}
-
-function range(c: AttributeCursor, half: number): RuleRange {
-  if (c.length < 2 * half) throw new NetlinkDecodeError(`range needs ${2 * half} bytes, has ${c.length}`, c.offset, CONTEXT);
-  return half === 4
-    ? { start: c.data.readUInt32LE(c.offset), end: c.data.readUInt32LE(c.offset + 4) }
-    : { start: c.data.readUInt16LE(c.offset), end: c.data.readUInt16LE(c.offset + 2) };
+  const request = ruleMessage.decodePayload(payload);
+  if (request.problems) throw request.problems[0];
+  const family = familyName(request.family);
+  return family ? { family } : {};
 }
 
 /**
- * decodeRule decodes an RTM_NEWRULE message; a malformed attribute is
- * recorded in `problems` and skipped, unknown ones kept in `unknown`.
+ * decodeRule decodes an RTM_NEWRULE (or RTM_DELRULE) message. A malformed
+ * attribute is recorded in `problems` and skipped; unknown ones are kept in
+ * `unknown`. Only a message shorter than struct fib_rule_hdr throws
+ * (`NetlinkDecodeError`): it cannot be a rule.
  *
  * @example
  * dump(ruleRequest()).pipe(map(decodeRule));
  */
 export function decodeRule(msg: NetlinkMessage): Rule {
-  const d = msg.data;
-  const base = msg.offset + NLMSG_HDRLEN;
-  const end = msg.offset + msg.length;
-  if (end - base < FIB_RULE_HDR_SIZE) {
-    return { family: 0, dstLen: 0, srcLen: 0, tos: 0, table: 0, action: 0, flags: 0,
-      problems: [new NetlinkDecodeError('struct fib_rule_hdr cut short', base, CONTEXT)] };
-  }
-  const family = d[base];
-  const rule: Rule = {
-    family, dstLen: d[base + 1], srcLen: d[base + 2], tos: d[base + 3], table: d[base + 4], action: d[base + 7],
-    flags: d.readUInt32LE(base + 8),
-  };
-  const c = new AttributeCursor(d, base + FIB_RULE_HDR_SIZE, end, CONTEXT);
-  for (;;) {
-    try {
-      while (c.next()) {
-        switch (c.type) {
-          case FRA_DST: rule.dst = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case FRA_SRC: rule.src = formatAddress(family, d, c.offset, c.length, CONTEXT); break;
-          case FRA_IIFNAME: rule.iifname = c.string(); break;
-          case FRA_OIFNAME: rule.oifname = c.string(); break;
-          case FRA_GOTO: rule.goto = c.u32(); break;
-          case FRA_PRIORITY: rule.priority = c.u32(); break;
-          case FRA_FWMARK: rule.fwmark = c.u32(); break;
-          case FRA_FWMASK: rule.fwmask = c.u32(); break;
-          case FRA_FLOW: rule.flow = c.u32(); break;
-          case FRA_TUN_ID: rule.tunId = (c.u64(), d.readBigUInt64BE(c.offset)); break;
-          case FRA_SUPPRESS_IFGROUP: rule.suppressIfgroup = c.s32(); break;
-          case FRA_SUPPRESS_PREFIXLEN: rule.suppressPrefixlen = c.s32(); break;
-          case FRA_TABLE: rule.table = c.u32(); break;
-          case FRA_L3MDEV: rule.l3mdev = c.u8(); break;
-          case FRA_UID_RANGE: rule.uidRange = range(c, 4); break;
-          case FRA_PROTOCOL: rule.protocol = c.u8(); break;
-          case FRA_IP_PROTO: rule.ipProto = c.u8(); break;
-          case FRA_SPORT_RANGE: rule.sportRange = range(c, 2); break;
-          case FRA_DPORT_RANGE: rule.dportRange = range(c, 2); break;
-          case FRA_PAD: break;
-          default: (rule.unknown ??= []).push(rawAttribute(c));
-        }
-      }
-      break;
-    } catch (error) {
-      if (!(error instanceof NetlinkDecodeError)) throw error;
-      (rule.problems ??= []).push(error);
-    }
-  }
-  if (c.error) (rule.problems ??= []).push(c.error);
-  return rule;
+  return ruleMessage.decode(msg);
 }
 
 /**
@@ -233,8 +233,7 @@ export function decodeRule(msg: NetlinkMessage): Rule {
  * matchRule(rule, { table: 'main' });
  */
 export function matchRule(rule: Rule, filter: RuleFilter): boolean {
-  if (filter.family === 'inet' && rule.family !== AF_INET) return false;
-  if (filter.family === 'inet6' && rule.family !== AF_INET6) return false;
+  if (filter.family !== undefined && rule.family !== familyNumber(filter.family)) return false;
   const table = filter.table === 'main' ? RT_TABLE_MAIN : filter.table === 'local' ? RT_TABLE_LOCAL
     : filter.table === 'all' ? 0 : filter.table ?? 0;
   return table === 0 || rule.table === table;
