@@ -133,6 +133,12 @@ describe('decodeRoute on captured kernel bytes', () => {
     expect(r.problems?.map((p) => p.code)).toEqual(['EPROTO', 'EPROTO']);
   });
 
+  it('throws a NetlinkDecodeError for a message shorter than struct rtmsg: it cannot be a route', () => {
+    const bytes = Buffer.from(CONNECTED.replace(/\s+/g, ''), 'hex').subarray(0, 16 + 11);
+    bytes.writeUInt32LE(bytes.length, 0);
+    expect(() => decodeRoute(readHeader(bytes, 0))).toThrow(NetlinkDecodeError);
+  });
+
   it('records a multipath next hop that runs past its attribute', () => {
     const bytes = Buffer.from(MULTIPATH.replace(/\s+/g, ''), 'hex');
     bytes.writeUInt16LE(0x40, 64); // second rtnexthop claims 64 bytes
