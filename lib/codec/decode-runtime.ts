@@ -37,22 +37,36 @@ function raw(type: number, d: Buffer, off: number, n: number): RawAttribute {
   return { type, data: copy(d, off, n) };
 }
 
-/** The attributes of a nest no description covers, raw; framing errors go to `problems`. */
-function rawList(d: Buffer, at: number, end: number, context: readonly string[], problems: NetlinkDecodeError[]): RawAttribute[] {
-  const list: RawAttribute[] = [];
+/**
+ * eachAttribute visits the attributes of `[at, end)` in order — type
+ * (without flag bits), payload offset and length — and records a header cut
+ * short or a length past the container in `problems`, where the walk stops.
+ * The one loop of the runtime (the compiled walkers inline their own).
+ *
+ * @example
+ * eachAttribute(d, off, off + n, ['CTA_POLICY'], problems, (type, at, length) => list.push(type));
+ */
+export function eachAttribute(d: Buffer, at: number, end: number, context: readonly string[], problems: NetlinkDecodeError[],
+  visit: (type: number, offset: number, length: number) => void): void {
   while (at < end) {
     if (end - at < 4) {
       problems.push(cut(at, context));
-      break;
+      return;
     }
     const len = d[at] | (d[at + 1] << 8);
     if (len < 4 || len > end - at) {
       problems.push(past(len, at, context));
-      break;
+      return;
     }
-    list.push(raw((d[at + 2] | (d[at + 3] << 8)) & 0x3fff, d, at + 4, len - 4));
+    visit((d[at + 2] | (d[at + 3] << 8)) & 0x3fff, at + 4, len - 4);
     at += (len + 3) & ~3;
   }
+}
+
+/** The attributes of a nest no description covers, raw; framing errors go to `problems`. */
+function rawList(d: Buffer, at: number, end: number, context: readonly string[], problems: NetlinkDecodeError[]): RawAttribute[] {
+  const list: RawAttribute[] = [];
+  eachAttribute(d, at, end, context, problems, (type, off, n) => list.push(raw(type, d, off, n)));
   return list;
 }
 
@@ -60,22 +74,12 @@ function rawList(d: Buffer, at: number, end: number, context: readonly string[],
 function items(d: Buffer, at: number, end: number, walk: Walker, root: object, problems: NetlinkDecodeError[],
   context: readonly string[], indexKey?: string): object[] {
   const list: Record<string, unknown>[] = [];
-  while (at < end) {
-    if (end - at < 4) {
-      problems.push(cut(at, context));
-      break;
-    }
-    const len = d[at] | (d[at + 1] << 8);
-    if (len < 4 || len > end - at) {
-      problems.push(past(len, at, context));
-      break;
-    }
+  eachAttribute(d, at, end, context, problems, (type, off, n) => {
     const item: Record<string, unknown> = {};
-    if (indexKey !== undefined) item[indexKey] = (d[at + 2] | (d[at + 3] << 8)) & 0x3fff;
-    walk(d, at + 4, at + len, item, root, problems);
+    if (indexKey !== undefined) item[indexKey] = type;
+    walk(d, off, off + n, item, root, problems);
     list.push(item);
-    at += (len + 3) & ~3;
-  }
+  });
   return list;
 }
 

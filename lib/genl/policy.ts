@@ -9,7 +9,8 @@ import { compileWalker } from '../codec/compile-decoder.js';
 import type { NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
-import { NetlinkDecodeError } from '../errors.js';
+import type { NetlinkDecodeError } from '../errors.js';
+import { eachAttribute } from '../codec/decode-runtime.js';
 import type { DumpRequest } from '../rx/dump-request.js';
 import {
   CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_OP, CTRL_ATTR_OP_POLICY, CTRL_ATTR_POLICY,
@@ -131,23 +132,12 @@ const CONTEXT = ['CTRL_ATTR_POLICY'];
 /** CTRL_ATTR_POLICY: policy index → attribute number → NL_POLICY_TYPE_ATTR_*, flattened. */
 const policies = custom<AttributePolicy[]>('CTRL_ATTR_POLICY', (d, start, length, root, problems) => {
   const list: AttributePolicy[] = [];
-  const each = (from: number, end: number, visit: (type: number, at: number, end: number) => void) => {
-    let at = from;
-    while (at + 4 <= end) {
-      const len = d.readUInt16LE(at);
-      if (len < 4 || len > end - at) {
-        problems.push(new NetlinkDecodeError(`attribute length ${len} runs past its container`, at, CONTEXT));
-        return;
-      }
-      visit(d.readUInt16LE(at + 2) & 0x3fff, at + 4, at + len);
-      at += (len + 3) & ~3;
-    }
-  };
-  each(start, start + length, (policy, from, end) => each(from, end, (attribute, at, stop) => {
-    const entry: AttributePolicy = { policy, attribute };
-    walkPolicy(d, at, stop, entry, root, problems);
-    list.push(entry);
-  }));
+  eachAttribute(d, start, start + length, CONTEXT, problems, (policy, from, size) =>
+    eachAttribute(d, from, from + size, CONTEXT, problems, (attribute, at, n) => {
+      const entry: AttributePolicy = { policy, attribute };
+      walkPolicy(d, at, at + n, entry, root, problems);
+      list.push(entry);
+    }));
   return list;
 });
 
