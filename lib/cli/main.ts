@@ -4,6 +4,7 @@
  *
  *   nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
  */
+import { readFileSync } from 'node:fs';
 import { NetlinkError, NetlinkSyscallError } from '../errors.js';
 import { UsageError, type CliContext, type CommandModule } from './cli-context.js';
 
@@ -23,10 +24,17 @@ const OBJECTS: Record<string, string> = {
 const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] [FILTERS]
        nlrx [-n NETNS] [-4|-6] [-j] monitor [all | link addr route neigh rule nexthop …]
        nlrx [-n NETNS] serve [--host 127.0.0.1] [--port 8080] [--token TOKEN]
+       nlrx help | --help | --version
   OBJECT := link | addr | route | neigh | rule | nexthop
   -n NETNS  a namespace under /run/netns     -4, -6  one address family
   -j        JSON, identical to ip -j         -p      pretty JSON
   -d        details                          -s      statistics`;
+
+/** The installed package's version: dist/cli/main.js → ../../package.json. Read only when asked. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const ctx: CliContext = {
@@ -49,12 +57,19 @@ async function main(argv: readonly string[]): Promise<number> {
     else if (option === '-h' || option === '-help' || option === '--help') {
       ctx.write(`${USAGE}\n`);
       return 0;
-    } else throw new UsageError(`Option "${option}" is unknown, try "nlrx -help".`);
+    } else if (option === '-V' || option === '-Version' || option === '--version') {
+      ctx.write(`nlrx (netlink-rx) ${packageVersion()}\n`);
+      return 0;
+    } else throw new UsageError(`Option "${option}" is unknown, try "nlrx --help".`);
   }
   const word = argv[i++];
   if (word === undefined) throw new UsageError(USAGE);
+  if (word === 'help') {
+    ctx.write(`${USAGE}\n`);
+    return 0;
+  }
   const object = OBJECTS[word];
-  if (object === undefined) throw new UsageError(`Object "${word}" is unknown, try "nlrx help".`);
+  if (object === undefined) throw new UsageError(`Object "${word}" is unknown, try "nlrx --help".`);
   const rest = argv.slice(i);
   const verbs = ['show', 'list', 'lst', 'sh', 'ls', 'l'];
   const hasVerb = rest.length > 0 && (verbs.includes(rest[0]) || rest[0] === 'help');

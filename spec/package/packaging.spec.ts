@@ -2,7 +2,8 @@
  * The package as a user gets it: `npm pack`, then `npm install <tarball>` in a
  * fresh project with npm's default script policy (a dependency's install
  * scripts do not run), then import, require, the CLI and the type declarations
- * there. Everything lives in one temporary directory removed in afterAll.
+ * there, and last the source build with the command the loader names.
+ * Everything lives in one temporary directory removed in afterAll.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -73,10 +74,22 @@ let consumer: string;
 let installed: string;
 let tarball: string;
 let files: Map<string, number>;
+/** The clone's package.json before `npm pack` (prepack swaps in the published one, postpack puts it back). */
+let cloneManifest: string;
+/** What `npm install <tarball>` printed in the fresh project. */
+let install: { stdout: string; stderr: string };
+
+/** The published manifest, as the tarball carries it. */
+interface Manifest {
+  version: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'nlrx-pack-'));
-  // prepack builds the TypeScript and the prebuilt addon(s); prepare rebuilds the checkout's own addon.
+  cloneManifest = readFileSync(join(repo, 'package.json'), 'utf8');
+  // prepack builds the TypeScript and the prebuilt addon(s), then strips the manifest's scripts.
   mustRun('npm', ['pack', '--pack-destination', work], repo);
   const packed = readdirSync(work).filter((name) => name.endsWith('.tgz'));
   expect(packed).toHaveLength(1);
@@ -87,7 +100,9 @@ beforeAll(() => {
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'),
     JSON.stringify({ name: 'nlrx-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  mustRun('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer);
+  const result = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer);
+  if (result.status !== 0) throw new Error(`npm install ${tarball} exited ${result.status ?? result.signal}\n${result.stderr}`);
+  install = { stdout: result.stdout, stderr: result.stderr };
   installed = join(consumer, 'node_modules/netlink-rx');
   for (const name of readdirSync(fixtures)) copyFileSync(join(fixtures, name), join(consumer, name));
 
@@ -123,14 +138,42 @@ describe('npm pack', () => {
   });
 
   it('packs nothing else: no specs, TypeScript sources, source maps, build trees or scripts', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CMakeLists\.txt|dist\/[\w/-]+\.(js|d\.ts)|prebuilds\/linux-(x64|arm64)\/netlink_rx\.node|addon\/[\w-]+\.(cc|h))$/;
+    const allowed = new RegExp('^(package\\.json|README\\.md|LICENSE|CHANGELOG\\.md|CMakeLists\\.txt|scripts/build-addon\\.mjs|' +
+      'dist/[\\w/-]+\\.(js|d\\.ts)|prebuilds/linux-(x64|arm64)/netlink_rx\\.node|addon/[\\w-]+\\.(cc|h))$');
     expect([...files.keys()].filter((path) => !allowed.test(path))).toEqual([]);
+  });
+
+  it('packs a manifest with no lifecycle script: its one script is the source build, its dependencies are what runs', () => {
+    const manifest = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' })) as Manifest;
+    expect(manifest.scripts).toEqual({ 'build:addon': 'node scripts/build-addon.mjs' });
+    expect(Object.keys(manifest.dependencies ?? {}).sort()).toEqual(['rxjs', 'ws']);
+  });
+
+  it('leaves the clone\'s package.json as it was, prepare and all', () => {
+    expect(readFileSync(join(repo, 'package.json'), 'utf8')).toBe(cloneManifest);
+    expect(existsSync(join(repo, 'build/package.clone.json'))).toBe(false);
+    expect((JSON.parse(cloneManifest) as Manifest).scripts?.prepare).toBeDefined();
   });
 });
 
 describe('npm install <tarball> in a fresh project', () => {
-  // npm 11 lists `prepare` among a tarball's "install scripts not yet covered by allowScripts"
-  // (not for registry installs), but runs prepare only for linked directories: never here.
+  it('adds netlink-rx and its runtime dependencies, at most 6 packages', () => {
+    // npm's record of what it installed: every package under node_modules, nested ones included.
+    const record = JSON.parse(readFileSync(join(consumer, 'node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const packages = Object.keys(record.packages).map((path) => path.replace(/^.*node_modules\//, '')).sort();
+    console.log(`npm install <tarball>: ${packages.length} packages (${packages.join(', ')})`);
+    expect(packages).toContain('netlink-rx');
+    expect(packages.length).toBeLessThanOrEqual(6);
+  });
+
+  // npm 11 lists a tarball's `prepare` among the "install scripts not yet covered by
+  // allowScripts" (for registry installs only preinstall/install/postinstall count).
+  it('installs without a warning under npm\'s default script policy', () => {
+    const npm = mustRun('npm', ['--version'], consumer).trim();
+    expect(install.stderr, `npm ${npm} warned`).not.toMatch(/npm warn/i);
+    expect(`${install.stdout}${install.stderr}`).not.toContain('allowScripts');
+  });
+
   it('needs no install script: the package declares none and npm built nothing', () => {
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
     for (const hook of ['preinstall', 'install', 'postinstall']) expect(manifest.scripts?.[hook], hook).toBeUndefined();
@@ -139,10 +182,28 @@ describe('npm install <tarball> in a fresh project', () => {
     expect(existsSync(join(installed, 'build'))).toBe(false);
   });
 
-  it('runs `npx nlrx --help`', () => {
+  it('runs `npx nlrx --help` and `npx nlrx help`', () => {
     // --no: fail rather than fetch a registry package called nlrx should the bin be missing.
     const out = mustRun('npx', ['--no', '--', 'nlrx', '--help'], consumer);
     expect(out).toContain('Usage: nlrx');
+    expect(mustRun('npx', ['--no', '--', 'nlrx', 'help'], consumer)).toBe(out);
+  });
+
+  it('runs `npx nlrx --version`: the installed package\'s version', () => {
+    const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Manifest;
+    expect(mustRun('npx', ['--no', '--', 'nlrx', '--version'], consumer)).toBe(`nlrx (netlink-rx) ${version}\n`);
+  });
+
+  it('imports the package root without loading ws (only netlink-rx/ui needs it)', () => {
+    const report = (specifier?: string): { ms: number; ws: string[] } =>
+      JSON.parse(mustRun(process.execPath, ['root-import.mjs', ...(specifier ? [specifier] : [])], consumer)) as { ms: number; ws: string[] };
+    const root = report();
+    // What the import costs, next to RxJS's own: a measurement for the log, not an assertion.
+    const median = (runs: number[]): string => runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)].toFixed(0);
+    const rootRuns = [root.ms, report().ms, report().ms];
+    const rxjsRuns = [report('rxjs').ms, report('rxjs').ms, report('rxjs').ms];
+    console.log(`import('netlink-rx') ${median(rootRuns)} ms, import('rxjs') ${median(rxjsRuns)} ms (median of 3 processes)`);
+    expect(root.ws).toEqual([]);
   });
 
   it('lets a CommonJS module require() the package (Node >= 20.19 loads ES modules from require)', () => {
@@ -223,21 +284,23 @@ describe.skipIf(!isRoot)('the installed package against the kernel', () => {
   });
 });
 
-// Last: it leaves a build/ in the installed package, which the loader then prefers.
-describe('building the addon from source in the consumer (the fallback for other architectures)', () => {
-  it('builds with the command the loader names, after which that build is loaded, on any architecture', () => {
-    const fakeArch = { FAKE_ARCH: 'riscv64' };
-    const before = JSON.parse(mustRun(process.execPath, ['--require', './fake-platform.cjs', 'first-use.mjs'], consumer, fakeArch)) as
-      { code: string; message: string };
+// Last: it removes the prebuilt binaries and leaves a build/ in the installed package.
+describe('building the addon from source in the installed package (the fallback for other architectures)', () => {
+  it('with the prebuilt binaries removed, builds with the command the loader names, loads that build and dumps routes', () => {
+    rmSync(join(installed, 'prebuilds'), { recursive: true, force: true });
+    const before = JSON.parse(mustRun(process.execPath, ['first-use.mjs'], consumer)) as { code: string; message: string };
     expect(before.code).toBe('ENOENT');
     const command = /`([^`]+)`/.exec(before.message)?.[1];
     expect(command).toBe(`cd ${installed}/ && npm run build:addon`);
+    // The build tools are not installed: the command fetches them from the registry (npm exec).
+    expect(existsSync(join(consumer, 'node_modules/cmake-js'))).toBe(false);
     mustRun('sh', ['-c', command!], consumer);
 
     const built = join(installed, 'build/Release/netlink_rx.node');
     expect(existsSync(built)).toBe(true);
     expect(JSON.parse(mustRun(process.execPath, ['open-socket.mjs'], consumer))).toMatchObject({ addon: built });
-    expect(JSON.parse(mustRun(process.execPath, ['--require', './fake-platform.cjs', 'first-use.mjs'], consumer, fakeArch)))
-      .toEqual({ imported: true, opened: true });
-  }, 240_000);
+    // This namespace's routes, read-only: the same as ip's.
+    const routes = JSON.parse(mustRun('npx', ['--no', '--', 'nlrx', '-j', 'route', 'show'], consumer)) as unknown[];
+    expect(routes).toEqual(JSON.parse(mustRun('ip', ['-j', 'route', 'show'], consumer)));
+  }, 480_000);
 });

@@ -2,7 +2,7 @@
  * The dashboard in a real browser: Debian's Chromium, driven by
  * playwright-core, against `nlrx serve` on a throw-away namespace.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,7 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     ns.ip('route', 'add', '192.0.2.0/24', 'via', '10.1.0.2');
     ns.ip('neigh', 'add', '10.1.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'v0', 'nud', 'permanent');
     serve = await startServe(['-n', ns.name, '--port', '0']);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: this spec drives Debian's Chromium — apt-get install chromium`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
