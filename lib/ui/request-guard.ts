@@ -69,7 +69,8 @@ export function requestGuard(options: RequestGuardOptions = {}): RequestGuard {
   return {
     check(req) {
       const host = parseHost(req.headers.host);
-      if (host === undefined) return { status: 400, reason: 'bad Host header' };
+      // node:http keeps the first of two Host headers; a proxy in front may have used the other (RFC 9112: 400).
+      if (host === undefined || hostHeaders(req) > 1) return { status: 400, reason: 'bad Host header' };
       if (!anyHost && !hostAllowed(host, req, hosts)) return { status: 400, reason: 'Host not allowed' };
       const origin = req.headers.origin;
       // Browsers send Origin on every WebSocket handshake and cross-origin request;
@@ -80,6 +81,12 @@ export function requestGuard(options: RequestGuardOptions = {}): RequestGuard {
       return { status: 403, reason: 'Origin not allowed' };
     },
   };
+}
+
+function hostHeaders(req: IncomingMessage): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') count++;
+  return count;
 }
 
 interface Host {
