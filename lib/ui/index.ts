@@ -7,8 +7,6 @@ export * from './dashboard-script.js';
 export * from './dashboard-style.js';
 export * from './favicon.js';
 export * from './request-guard.js';
-export * from './request-target.js';
-export * from './http-refusal.js';
 export * from './security-headers.js';
 export * from './token-gate.js';
 export * from './to-json.js';
