@@ -3,8 +3,7 @@
  * serve, as a short plain-text response (or a raw HTTP response on an
  * upgrade socket) that never carries a stack, a path or a header echoed back.
  */
-import type { ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SECURITY_HEADERS } from './security-headers.js';
 
