@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetns, isRoot, type Netns } from './helpers/netns.js';
+import { sseClient, waitFor, wsClient } from './ui/stream-client.js';
 
 const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
 const run = (name: string, ...args: string[]) =>
@@ -64,6 +65,45 @@ describe.skipIf(!isRoot)('README examples (real kernel)', () => {
       await seen('+ 203.0.113.0/24 table 254');
       ns.ip('route', 'del', '203.0.113.0/24', 'dev', 'ex1');
       await seen('- 203.0.113.0/24 table 254');
+    } finally {
+      child.kill();
+    }
+  });
+
+  // The README's UI backend examples: the dashboard and the streams inside Express and Fastify.
+  it.each(['express-dashboard.mjs', 'fastify-dashboard.mjs'])('%s serves the dashboard, SSE and WebSocket streams, safely, and shuts down with 1001', async (name) => {
+    const child = spawn(process.execPath, [example(name), ns.name, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => /Listening on (http:\/\/\S+)\//.test(out), `${name} listening; got:\n${out}`, 20_000);
+      const base = /Listening on (http:\/\/\S+)\//.exec(out)![1];
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(page.headers.get('x-powered-by')).toBe(null);
+      expect((await fetch(`${base}/dashboard.js`)).status).toBe(200);
+
+      const links = ns.ipJson<{ ifname: string }[]>('link', 'show').map((l) => l.ifname).sort();
+      const sse = sseClient(`${base}/live/links`);
+      const ws = wsClient(`${base.replace('http', 'ws')}/live/links`);
+      const foreign = wsClient(`${base.replace('http', 'ws')}/live/links`, { origin: 'http://evil.example' });
+      try {
+        expect([await sse.ready, await ws.ready, await foreign.ready]).toEqual([200, 101, 403]);
+        await waitFor(() => sse.mirror.synced === 1 && ws.mirror.synced === 1, 'synced');
+        for (const c of [sse, ws]) expect([...c.mirror.rows.values()].map((l) => (l as { ifname: string }).ifname).sort()).toEqual(links);
+        // A rebinding page's Host is refused.
+        expect((await sseClient(`${base}/live/links`, { host: 'rebind.evil.example' }).ready)).toBe(400);
+        child.kill('SIGTERM');
+        expect(await ws.closed).toBe(1001);
+        expect(await exited).toBe(0);
+      } finally {
+        sse.close();
+        ws.close();
+        foreign.close();
+      }
     } finally {
       child.kill();
     }

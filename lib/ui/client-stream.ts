@@ -20,8 +20,18 @@ export interface FrameSink {
   buffered(): number;
   cork(): void;
   uncork(): void;
-  end(): void;
+  /** Ends the transport: the table failed, or the server is shutting down. */
+  end(reason: EndReason): void;
 }
+
+/**
+ * EndReason says why a stream ends: its table `failed` (WebSocket close code
+ * 1011), or the server is `shutdown` (1001, "going away").
+ *
+ * @example
+ * const reason: EndReason = 'shutdown';
+ */
+export type EndReason = 'failed' | 'shutdown';
 
 /**
  * TableRow is one row of a shared table: its value as JSON text, and its
@@ -172,12 +182,12 @@ export class ClientStream {
     this.snapshot = undefined;
   }
 
-  /** Ends the stream after what is queued (used on a table error). */
-  end(): void {
+  /** Ends the stream after what is queued (on a table error, or at shutdown). */
+  end(reason: EndReason): void {
     if (this.closed) return;
     this.pump();
     this.close();
-    this.sink.end();
+    this.sink.end(reason);
   }
 
   stats(): ClientStats {
@@ -236,7 +246,7 @@ export class ClientStream {
     if (snap.rows === undefined) {
       const rows = this.table.rows();
       snap.rows = rows.entries();
-      return new Frame('snapshot', this.table.seq(), `{"table":${table},"count":${rows.size},"reason":${JSON.stringify(snap.reason)}}`);
+      return new Frame('snapshot', undefined, `{"table":${table},"count":${rows.size},"reason":${JSON.stringify(snap.reason)}}`);
     }
     const parts: string[] = [];
     let bytes = 0;
@@ -255,7 +265,7 @@ export class ClientStream {
     }
     if (parts.length > 0) {
       snap.sent += parts.length;
-      return new Frame('rows', this.table.seq(), `{"rows":[${parts.join(',')}]}`);
+      return new Frame('rows', undefined, `{"rows":[${parts.join(',')}]}`);
     }
     this.snapshot = undefined;
     return new Frame('synced', this.table.seq(), `{"table":${table},"count":${this.table.rows().size}}`);

@@ -19,12 +19,17 @@ export type FrameType =
   | 'snapshot' | 'rows' | 'synced' | 'add' | 'change' | 'remove' | 'resync' | 'heartbeat' | 'error';
 
 /**
- * Frame is one message: its type, the table's sequence number when it was
- * made (the SSE `id`) and its payload as JSON text.
+ * Frame is one message: its type, its id (the SSE `id`) and its payload as
+ * JSON text. Every frame that changes the client's table (`add`, `change`,
+ * `remove`, `resync`) has its own id, the table's sequence number, and
+ * `synced` carries the sequence the client is now at. Frames without an id
+ * (`heartbeat`, the chunks of a snapshot, `error`) send no `id:` line, so
+ * they leave a browser's Last-Event-ID as it was.
  *
  * @example
  * const f = new Frame('add', 7, '{"key":"3","value":{"index":3}}');
  * f.sse(); // 'id: 7\nevent: add\ndata: {...}\n\n'
+ * new Frame('heartbeat', undefined, '{}').sse(); // 'event: heartbeat\ndata: {}\n\n'
  */
 export class Frame {
   private sseText?: string;
@@ -32,7 +37,7 @@ export class Frame {
 
   constructor(
     readonly type: FrameType,
-    readonly id: number,
+    readonly id: number | undefined,
     /** JSON text without newlines (JSON.stringify never emits any). */
     readonly data: string,
     /**
@@ -50,11 +55,13 @@ export class Frame {
 
   /** The frame as a Server-Sent Event. */
   sse(): string {
-    return (this.sseText ??= `id: ${this.id}\nevent: ${this.type}\ndata: ${this.data}\n\n`);
+    const id = this.id === undefined ? '' : `id: ${this.id}\n`;
+    return (this.sseText ??= `${id}event: ${this.type}\ndata: ${this.data}\n\n`);
   }
 
-  /** The frame as a WebSocket text message: `{"type":…,"id":…,"data":…}`. */
+  /** The frame as a WebSocket text message: `{"type":…,"id":…,"data":…}` (no `id` when it has none). */
   ws(): string {
-    return (this.wsText ??= `{"type":"${this.type}","id":${this.id},"data":${this.data}}`);
+    const id = this.id === undefined ? '' : `"id":${this.id},`;
+    return (this.wsText ??= `{"type":"${this.type}",${id}"data":${this.data}}`);
   }
 }

@@ -9,16 +9,24 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientStream, type ClientStats, type FrameSink } from './client-stream.js';
 import { Frame } from './frame.js';
+import { refuse, refuseSocket } from './http-refusal.js';
 import { STREAM_KINDS, type StreamKind, type LiveSource, type LiveTableSpec } from './live-source.js';
+import { requestGuard, type RequestGuard, type RequestGuardOptions } from './request-guard.js';
+import { requestTarget } from './request-target.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { SharedTable, type SharedTableStats } from './shared-table.js';
 
 /**
- * LiveStreamsOptions configures `liveStreams()`.
+ * LiveStreamsOptions configures `liveStreams()`. The cross-origin options
+ * (`allowedHosts`, `allowedOrigins`, from RequestGuardOptions) default to
+ * safe: a stream request must name the address it arrived on (or
+ * `localhost`) as its `Host`, and a browser's `Origin` must be the page's own.
  *
  * @example
  * liveStreams({ source: watchSource, netns: 'blue', filters: { routes: { table: 'main' } } });
+ * liveStreams({ source: watchSource, allowedHosts: ['router.example'], allowedOrigins: ['https://noc.example'] });
  */
-export interface LiveStreamsOptions {
+export interface LiveStreamsOptions extends RequestGuardOptions {
   /** Opens a live table; `watchSource` (lib/live's `watch()`) in production. */
   readonly source: LiveSource;
   /** The namespace served (absent: the process's own). */
@@ -33,6 +41,8 @@ export interface LiveStreamsOptions {
   readonly backlogLimit?: number;
   /** Idle heartbeat period in ms; default 15 000, 0 for none. */
   readonly heartbeatMs?: number;
+  /** How long `close()` waits for WebSocket clients to answer its close frame; default 1 000 ms. */
+  readonly closeGraceMs?: number;
 }
 
 /**
@@ -91,9 +101,10 @@ class WritePacer {
 
 /**
  * LiveStreams holds the shared tables and their clients. `handler` answers
- * `GET ${prefix}/${kind}` with an SSE stream (anything else goes to `next`,
- * or gets 404 without one); `upgrade` accepts WebSocket upgrades on the same
- * paths. Both send: `snapshot`, `rows`…, `synced`, then `add` / `change` /
+ * `GET ${prefix}/${kind}` with an SSE stream (other methods on those paths
+ * get 405; other paths go to `next`, or get 404 without one); `upgrade`
+ * accepts WebSocket upgrades on the same paths. Both check `Host` and
+ * `Origin` first (400 / 403) and never throw, whatever the request. Both send: `snapshot`, `rows`…, `synced`, then `add` / `change` /
  * `remove` / `resync`, and `heartbeat` while idle. A request carrying
  * `Last-Event-ID` (an SSE reconnect) gets a fresh snapshot, never a replay
  * with a gap.
@@ -110,14 +121,22 @@ export class LiveStreams {
   private readonly prefix: string;
   private readonly kinds: ReadonlySet<StreamKind>;
   private readonly backlogLimit: number;
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    // Clients send nothing that is read; a large message is only a way to make us buffer it.
+    maxPayload: 4096,
+  });
   private readonly timer?: NodeJS.Timeout;
+  private readonly guard: RequestGuard;
   private watchesOpened = 0;
+  private closing?: Promise<void>;
 
   constructor(private readonly options: LiveStreamsOptions) {
     this.prefix = (options.prefix ?? '/live').replace(/\/+$/, '');
     this.kinds = new Set(options.kinds ?? STREAM_KINDS);
     this.backlogLimit = options.backlogLimit ?? 1 << 20;
+    this.guard = requestGuard(options);
     const heartbeatMs = options.heartbeatMs ?? 15_000;
     if (heartbeatMs > 0) {
       this.timer = setInterval(() => this.heartbeat(), heartbeatMs);
@@ -129,8 +148,8 @@ export class LiveStreams {
 
   /** The kind a URL asks for, if it is one of our stream paths. */
   kindOf(url: string | undefined): StreamKind | undefined {
-    const path = (url ?? '/').split('?')[0];
-    if (!path.startsWith(`${this.prefix}/`)) return undefined;
+    const path = requestTarget(url)?.path;
+    if (path === undefined || !path.startsWith(`${this.prefix}/`)) return undefined;
     const kind = path.slice(this.prefix.length + 1) as StreamKind;
     return this.kinds.has(kind) ? kind : undefined;
   }
@@ -142,22 +161,47 @@ export class LiveStreams {
     return { watches: tables.length, watchesOpened: this.watchesOpened, tables: tables.map((t) => t.stats()), clients };
   }
 
-  /** Ends every stream and watch. */
-  close(): void {
+  /**
+   * Ends every stream and watch: SSE responses end, WebSocket clients get
+   * close code 1001 ("going away") and are cut after `closeGraceMs` if they
+   * do not answer. Resolves when every WebSocket is closed. Requests that
+   * come later are refused with 503.
+   */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
     if (this.timer !== undefined) clearInterval(this.timer);
     for (const table of [...this.tables.values()]) table.dispose();
-    for (const ws of this.wss.clients) ws.terminate();
-    this.wss.close();
+    const open = [...this.wss.clients];
+    this.closing = new Promise<void>((resolve) => {
+      let left = open.length;
+      const closed = (): void => {
+        if (--left === 0) resolve();
+      };
+      if (left === 0) resolve();
+      const cut = setTimeout(() => open.forEach((ws) => ws.terminate()), this.options.closeGraceMs ?? 1000);
+      cut.unref();
+      for (const ws of open) {
+        if (ws.readyState === ws.CLOSED) closed();
+        else ws.once('close', closed);
+        // A client not yet given to a table (mid-handshake) is told the same.
+        if (ws.readyState === ws.OPEN) ws.close(1001, 'server shutting down');
+      }
+    }).then(() => this.wss.close());
+    return this.closing;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void {
     const kind = this.kindOf(req.url);
-    if (kind === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (kind === undefined) {
       if (next !== undefined) return next();
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
+      return refuse(res, 404);
     }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'read-only', { allow: 'GET, HEAD' });
+    const refusal = this.guard.check(req);
+    if (refusal !== undefined) return refuse(res, refusal.status, refusal.reason);
+    if (this.closing !== undefined) return refuse(res, 503, 'shutting down');
     res.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
@@ -175,7 +219,7 @@ export class LiveStreams {
       buffered: () => res.writableLength,
       cork: () => res.cork(),
       uncork: () => res.uncork(),
-      end: () => res.end(),
+      end: () => void res.end(),
     };
     const table = this.tableFor(kind);
     const stream = new ClientStream('sse', sink, table, this.backlogLimit);
@@ -186,11 +230,19 @@ export class LiveStreams {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const kind = this.kindOf(req.url);
     if (kind === undefined) return false;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, kind, req));
+    // node:http took its error listener off the socket when it emitted `upgrade`:
+    // a reset before ws adds its own would otherwise be an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    const refusal = this.guard.check(req);
+    if (refusal !== undefined) refuseSocket(socket, refusal.status);
+    else if (this.closing !== undefined) refuseSocket(socket, 503);
+    // ws answers a bad handshake (method, version, key) with 400 / 405 itself.
+    else this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, kind, req));
     return true;
   }
 
   private accept(ws: WebSocket, kind: StreamKind, req: IncomingMessage): void {
+    if (this.closing !== undefined) return ws.close(1001, 'server shutting down');
     let stream: ClientStream | undefined;
     const pacer = new WritePacer(() => ws.bufferedAmount, () => stream?.drain());
     const sink: FrameSink = {
@@ -202,7 +254,7 @@ export class LiveStreams {
       buffered: () => ws.bufferedAmount,
       cork: () => undefined,
       uncork: () => undefined,
-      end: () => ws.close(1011, 'live table failed'),
+      end: (reason) => (reason === 'shutdown' ? ws.close(1001, 'server shutting down') : ws.close(1011, 'live table failed')),
     };
     const table = this.tableFor(kind);
     stream = new ClientStream('ws', sink, table, this.backlogLimit);
@@ -210,7 +262,7 @@ export class LiveStreams {
     ws.on('close', () => table.remove(client));
     ws.on('error', () => table.remove(client));
     // A WebSocket has no Last-Event-ID header; a client may send it as ?lastEventId=.
-    const reconnect = new URL(req.url ?? '/', 'http://x').searchParams.has('lastEventId');
+    const reconnect = requestTarget(req.url)?.query.has('lastEventId') ?? false;
     table.add(client, reconnect ? 'reconnect' : 'initial');
   }
 
@@ -231,7 +283,8 @@ export class LiveStreams {
   }
 
   private heartbeat(): void {
-    const frame = new Frame('heartbeat', 0, `{"time":${Date.now()}}`);
+    // No id: a heartbeat changes nothing, so it must not move the client's Last-Event-ID.
+    const frame = new Frame('heartbeat', undefined, `{"time":${Date.now()}}`);
     for (const table of this.tables.values()) table.forEachClient((c) => c.heartbeat(frame));
   }
 }
@@ -244,7 +297,8 @@ export class LiveStreams {
  * import { liveStreams, watchSource } from 'netlink-rx';
  *
  * const streams = liveStreams({ source: watchSource });
- * http.createServer(streams.handler).listen(8080, '127.0.0.1');
+ * const server = http.createServer(streams.handler).listen(8080, '127.0.0.1');
+ * server.on('upgrade', (req, socket, head) => streams.upgrade(req, socket, head) || socket.destroy());
  */
 export function liveStreams(options: LiveStreamsOptions): LiveStreams {
   return new LiveStreams(options);

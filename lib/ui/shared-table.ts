@@ -88,14 +88,14 @@ export class SharedTable implements SnapshotSource {
     if (this.clients.size === 0) this.dispose();
   }
 
-  /** Ends every client and the watch. */
+  /** Ends every client and the watch (`LiveStreams.close()`: the server is going away). */
   dispose(): void {
     const subscription = this.subscription;
     this.subscription = undefined;
     const clients = [...this.clients.keys()];
     this.clients.clear();
     // Ends the streams still open (LiveStreams.close()); a client that left is already closed.
-    for (const client of clients) client.end();
+    for (const client of clients) client.end('shutdown');
     subscription?.unsubscribe();
     this.onIdle();
   }
@@ -152,7 +152,7 @@ export class SharedTable implements SnapshotSource {
       case 'resync': {
         this.resyncs++;
         if (!this.synced) return;
-        this.broadcast(new Frame('resync', this.sequence, `{"table":${JSON.stringify(this.table)},"reason":${JSON.stringify(event.reason)}}`));
+        this.broadcast(new Frame('resync', ++this.sequence, `{"table":${JSON.stringify(this.table)},"reason":${JSON.stringify(event.reason)}}`));
         return;
       }
     }
@@ -166,12 +166,12 @@ export class SharedTable implements SnapshotSource {
     if (this.failed) return;
     this.failed = true;
     const { code, message } = error as { code?: unknown; message?: unknown };
-    const frame = new Frame('error', this.sequence, toJson({ table: this.table, code, message: String(message ?? error) }));
+    const frame = new Frame('error', undefined, toJson({ table: this.table, code, message: String(message ?? error) }));
     const clients = [...this.clients.keys()];
     this.subscription = undefined;
     for (const client of clients) {
       client.push(frame);
-      client.end();
+      client.end('failed');
     }
     this.clients.clear();
     this.onIdle();

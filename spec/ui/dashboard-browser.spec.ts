@@ -12,6 +12,20 @@ import { ensureBuilt, root, startServe, type ServeProcess } from './serve-proces
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(root, 'spec', 'artifacts');
 
+/**
+ * waitInPage polls `expression` in the page until it is true, or fails after
+ * `timeout` ms. page.waitForFunction would evaluate the expression with the
+ * page's own eval, which the dashboard's CSP forbids (no 'unsafe-eval');
+ * page.evaluate runs through the DevTools protocol, outside the page's CSP.
+ */
+async function waitInPage(page: Page, expression: string, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (await page.evaluate(expression) !== true) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting in the page for: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Routes the live table holds: IPv4 and IPv6, every table, as `ip` lists them. */
 function ipRouteCount(ns: Netns): number {
   return ns.ipJson<unknown[]>('-4', 'route', 'show', 'table', 'all').length +
@@ -21,7 +35,7 @@ function ipRouteCount(ns: Netns): number {
 /** Waits until the page's route counter shows `count`; on timeout says what it showed and what ip shows. */
 async function routeCounter(page: Page, ns: Netns, count: number): Promise<void> {
   try {
-    await page.waitForFunction(`document.querySelector('#count-routes')?.textContent === '${count}'`, undefined, { timeout: 60_000 });
+    await waitInPage(page, `document.querySelector('#count-routes')?.textContent === '${count}'`, 60_000);
   } catch (error) {
     const shown = await page.evaluate(`document.querySelector('#count-routes')?.textContent`);
     throw new Error(`route counter shows ${String(shown)}, expected ${count}; ip shows ${ipRouteCount(ns)} now`, { cause: error });
@@ -33,6 +47,8 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
+  /** Console errors, uncaught exceptions and failed requests of the page, from its first load on. */
+  const problems: string[] = [];
 
   beforeAll(async () => {
     ensureBuilt();
@@ -56,6 +72,17 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // A navigation cancels the old page's EventSources (net::ERR_ABORTED): that is not a failure.
+    page.on('requestfailed', (r) => {
+      if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
   });
 
   afterAll(async () => {
@@ -69,31 +96,29 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     const before = ipRouteCount(ns);
     await routeCounter(page, ns, before);
     // The rows themselves, not only the counter: the gateway route as ip shows it.
-    await page.waitForFunction(`[...document.querySelectorAll('#table-routes tbody tr')]
-      .some((tr) => tr.cells[0].textContent === '192.0.2.0/24' && tr.cells[1].textContent === '10.1.0.2' && tr.cells[2].textContent === 'v0')`,
-    undefined, { timeout: 30_000 });
+    await waitInPage(page, `[...document.querySelectorAll('#table-routes tbody tr')]
+      .some((tr) => tr.cells[0].textContent === '192.0.2.0/24' && tr.cells[1].textContent === '10.1.0.2' && tr.cells[2].textContent === 'v0')`);
 
-    await page.waitForFunction(`[...document.querySelectorAll('#table-neighbors tbody tr')]
-      .some((tr) => tr.cells[0].textContent === '10.1.0.2' && tr.cells[1].textContent === '02:00:00:00:00:02' && tr.cells[3].textContent === 'PERMANENT')`,
-    undefined, { timeout: 30_000 });
+    await waitInPage(page, `[...document.querySelectorAll('#table-neighbors tbody tr')]
+      .some((tr) => tr.cells[0].textContent === '10.1.0.2' && tr.cells[1].textContent === '02:00:00:00:00:02' && tr.cells[3].textContent === 'PERMANENT')`);
 
     addRoutes(ns, 'v1', 1000);
     const after = ipRouteCount(ns);
     expect(after).toBe(before + 1000);
     await routeCounter(page, ns, after);
     // The header's event counter (refreshed each second) counts them too.
-    await page.waitForFunction(`Number(document.querySelector('#events')?.textContent) >= 1000`, undefined, { timeout: 30_000 });
+    await waitInPage(page, `Number(document.querySelector('#events')?.textContent) >= 1000`);
 
     // Filtering narrows the rendered rows to the matching route.
     await page.fill('#filter-routes', '10.0.3.231/32');
-    await page.waitForFunction(`document.querySelectorAll('#table-routes tbody tr').length === 1 &&
-      document.querySelector('#table-routes tbody tr').cells[2].textContent === 'v1'`, undefined, { timeout: 30_000 });
+    await waitInPage(page, `document.querySelectorAll('#table-routes tbody tr').length === 1 &&
+      document.querySelector('#table-routes tbody tr').cells[2].textContent === 'v1'`);
     await page.fill('#filter-routes', '');
 
     ns.ip('link', 'set', 'v1', 'down');
     const linkState = (name: string, state: string) => `[...document.querySelectorAll('#table-links tbody tr')]
       .some((tr) => tr.cells[1].textContent === '${name}' && tr.cells[2].textContent === '${state}')`;
-    await page.waitForFunction(linkState('v1', 'DOWN'), undefined, { timeout: 30_000 });
+    await waitInPage(page, linkState('v1', 'DOWN'));
     // The routes through v1 went with it (the kernel's silent flush, seen by the live table).
     const down = ipRouteCount(ns);
     expect(down).toBeLessThan(after);
@@ -105,5 +130,52 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     const file = join(artifacts, 'dashboard.png');
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}; routes ${before} → ${after} → ${down}`);
+  });
+
+  it('runs under its Content-Security-Policy with no console error: inline script is refused, the icon is served', async () => {
+    // Everything the first test did (load, 1,000 routes, filter, sort) left no error, warning or failed request.
+    expect(problems).toEqual([]);
+    const response = await page.goto(serve.url);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    await waitInPage(page, `document.querySelector('#conn')?.textContent === 'live'`);
+    expect(problems).toEqual([]);
+    // The CSP is in force: an inline script the page did not ship does not run, and the browser reports it.
+    const violation = await page.evaluate(`new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective + ' ' + e.blockedURI), { once: true });
+      const s = document.createElement('script');
+      s.textContent = 'window.inlineRan = true';
+      document.head.appendChild(s);
+    })`);
+    expect(violation).toMatch(/^script-src(-elem)? inline$/);
+    expect(await page.evaluate('window.inlineRan === undefined')).toBe(true);
+    const icon = await page.evaluate(`fetch('favicon.ico').then((r) => r.status + ' ' + r.headers.get('content-type'))`);
+    expect(icon).toBe('200 image/svg+xml');
+  });
+
+  it('with --token: /?token= becomes a cookie, the address bar and every URL the page builds carry no token', async () => {
+    const token = 'browser-token-1234';
+    const guarded = await startServe(['-n', ns.name, '--port', '0', '--token', token]);
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const urls: string[] = [];
+    const errors: string[] = [];
+    tab.on('request', (r) => urls.push(r.url()));
+    tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      await tab.goto(`${guarded.url}?token=${token}`);
+      await waitInPage(tab, `document.querySelector('#conn')?.textContent === 'live'`);
+      await waitInPage(tab, `Number(document.querySelector('#count-links')?.textContent) === 3`);
+      expect(tab.url()).toBe(guarded.url);
+      // The first request is the one the user typed; everything after it is the page's own.
+      expect(urls[0]).toContain(`token=${token}`);
+      expect(urls.slice(1).filter((u) => u.includes('token'))).toEqual([]);
+      expect(urls.some((u) => u.endsWith('/live/routes'))).toBe(true);
+      const cookies = await context.cookies();
+      expect(cookies.map((c) => [c.httpOnly, c.sameSite, c.value.includes(token)])).toEqual([[true, 'Strict', false]]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await guarded.stop();
+    }
   });
 });

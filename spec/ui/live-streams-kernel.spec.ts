@@ -78,7 +78,10 @@ describe.skipIf(!isRoot)('live streams over the kernel', () => {
     expect(streams.stats().watches).toBe(1);
     expect(streams.stats().tables[0].clients).toBe(200);
     expect(runningLiveTables()).toBe(1);
-    expect(netlinkSockets(ns) - idle).toBe(perWatch);
+    // No more sockets than one client's watch had (its dump socket may since have gone back and closed).
+    const now = netlinkSockets(ns) - idle;
+    expect(now).toBeGreaterThan(0);
+    expect(now).toBeLessThanOrEqual(perWatch);
     console.log(`200 clients: ${perWatch} netlink socket(s) for the one watch, ${idle} before it`);
 
     // Every client sees a change through the one watch.

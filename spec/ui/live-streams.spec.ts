@@ -79,8 +79,9 @@ describe.each(['sse', 'ws'] as const)('live streams over %s', (transport) => {
     expect(c.mirror.messages[5].data).toEqual({ key: 'a', old: { dst: '10.0.0.1', data: 'dead' } });
     expect(c.mirror.messages[6].data).toEqual({ table: 'routes', reason: 'overrun' });
     expect(sorted(c.mirror.rows)).toBe(sorted(new Map([['b', { dst: '10.0.0.2', metric: 5 }], ['c', { dst: '10.0.0.3' }]])));
-    // SSE ids (and the WebSocket's id field) follow the table's sequence.
-    expect(c.mirror.messages.slice(3, 6).map((m) => Number(m.id))).toEqual([1, 2, 3]);
+    // SSE ids (and the WebSocket's id field) follow the table's sequence: every
+    // change has its own, resync too; the snapshot's chunks have none, synced the sequence it ends at.
+    expect(c.mirror.messages.map((m) => m.id)).toEqual([undefined, undefined, '0', '1', '2', '3', '4']);
   });
 
   it('a client that never reads stays under the backlog limit, slows no one, and later gets a snapshot', async () => {
@@ -165,11 +166,38 @@ describe('live streams', () => {
     expect(ws.mirror.snapshots).toEqual(['reconnect']);
   });
 
-  it('sends heartbeats while idle', async () => {
+  it('sends heartbeats while idle, without an id (they leave Last-Event-ID alone)', async () => {
     const f = await serve({ heartbeatMs: 20 });
     const sse = open(f, 'sse');
     const ws = open(f, 'ws');
-    await waitFor(() => sse.mirror.count('heartbeat') > 0 && ws.mirror.count('heartbeat') > 0, 'heartbeats');
+    await waitFor(() => sse.mirror.synced === 1 && ws.mirror.synced === 1, 'synced');
+    f.table.set('a', { v: 1 });
+    await waitFor(() => sse.mirror.count('heartbeat') > 1 && ws.mirror.count('heartbeat') > 1, 'heartbeats');
+    for (const c of [sse, ws]) {
+      expect(c.mirror.messages.filter((m) => m.type === 'heartbeat').every((m) => m.id === undefined)).toBe(true);
+      expect(c.mirror.lastId).toBe('1');
+    }
+  });
+
+  it('close() ends SSE streams and closes WebSocket clients with 1001, then refuses new ones with 503', async () => {
+    const f = await serve();
+    const sse = open(f, 'sse');
+    const ws = open(f, 'ws');
+    await waitFor(() => sse.mirror.synced === 1 && ws.mirror.synced === 1, 'synced');
+    await f.streams.close();
+    expect(await ws.closed).toBe(1001);
+    expect(await sse.closed).toBe(0);
+    expect((await fetch(`${f.http}/live/routes`)).status).toBe(503);
+    expect(await open(f, 'ws').ready).toBe(503);
+  });
+
+  it('a failed table closes WebSocket clients with 1011', async () => {
+    const f = await serve();
+    const ws = open(f, 'ws');
+    await waitFor(() => ws.mirror.synced === 1, 'synced');
+    f.table.fail(Object.assign(new Error('gone'), { code: 'ENOENT' }));
+    expect(await ws.closed).toBe(1011);
+    expect(ws.mirror.messages.at(-1)).toMatchObject({ type: 'error', id: undefined });
   });
 
   it('ends the streams with an error message when the table fails', async () => {
@@ -194,6 +222,9 @@ describe('live streams', () => {
       expect((await fetch(url(server, '/other'))).status).toBe(299);
       expect((await fetch(url(server, '/live/routes'))).status).toBe(299); // not a served kind
       expect((await fetch(url(bare, '/other'))).status).toBe(404);
+      // A stream path is ours whatever the method: read-only, 405, not next().
+      const post = await fetch(url(server, '/live/links'), { method: 'POST' });
+      expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
       const live = await fetch(url(bare, '/live/links'));
       expect(live.status).toBe(200);
       expect(live.headers.get('content-type')).toMatch(/^text\/event-stream/);

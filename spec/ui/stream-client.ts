@@ -55,6 +55,8 @@ export interface StreamClient {
   readonly mirror: TableMirror;
   /** Resolves when the server answered (SSE: headers; WebSocket: open), with the HTTP status. */
   readonly ready: Promise<number>;
+  /** Resolves with the WebSocket close code (SSE: 0 when the response ends). */
+  readonly closed: Promise<number>;
   pause(): void;
   resume(): void;
   close(): void;
@@ -77,6 +79,8 @@ export function sseClient(url: string, headers: Record<string, string> = {}): St
   const mirror = new TableMirror();
   let response: IncomingMessage | undefined;
   let req: ClientRequest;
+  let ended: (code: number) => void = () => undefined;
+  const closed = new Promise<number>((resolve) => (ended = resolve));
   const ready = new Promise<number>((resolve, reject) => {
     req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       response = res;
@@ -98,6 +102,7 @@ export function sseClient(url: string, headers: Record<string, string> = {}): St
         }
       });
       res.on('error', () => undefined);
+      res.on('close', () => ended(0));
       resolve(res.statusCode ?? 0);
     });
     req.on('error', reject);
@@ -106,20 +111,22 @@ export function sseClient(url: string, headers: Record<string, string> = {}): St
   return {
     mirror,
     ready,
+    closed,
     pause: () => response?.socket.pause(),
     resume: () => response?.socket.resume(),
     close: () => req.destroy(),
   };
 }
 
-/** A WebSocket client of the same stream. */
-export function wsClient(url: string): StreamClient {
+/** A WebSocket client of the same stream (`headers`: Origin, Host, Cookie … as a spec wants them). */
+export function wsClient(url: string, headers: Record<string, string> = {}): StreamClient {
   const mirror = new TableMirror();
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const ws = new WebSocket(url, { perMessageDeflate: false, headers });
   ws.on('message', (data) => {
-    const m = JSON.parse(String(data)) as { type: string; id: number; data: Record<string, unknown> };
-    mirror.apply({ type: m.type, id: String(m.id), data: m.data });
+    const m = JSON.parse(String(data)) as { type: string; id?: number; data: Record<string, unknown> };
+    mirror.apply({ type: m.type, id: m.id === undefined ? undefined : String(m.id), data: m.data });
   });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   const ready = new Promise<number>((resolve, reject) => {
     ws.once('open', () => resolve(101));
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -128,6 +135,7 @@ export function wsClient(url: string): StreamClient {
   return {
     mirror,
     ready,
+    closed,
     pause: () => ws.pause(),
     resume: () => ws.resume(),
     close: () => ws.terminate(),
