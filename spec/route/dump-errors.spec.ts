@@ -20,7 +20,7 @@ import type { DumpOptions } from '../../lib/rx/dump-options.js';
 import type { DumpRequest } from '../../lib/rx/dump-request.js';
 import { forEachDumpObject } from '../../lib/rx/for-each-dump-object.js';
 import type { DumpSelector } from '../../lib/rx/select-batch.js';
-import { watchAsyncErrors, type AsyncErrors } from '../helpers/async-errors.js';
+import { watchAsyncErrors, type AsyncErrors } from '../rx/async-errors.js';
 import { done, nlmsg, type Script } from '../helpers/fake-kernel.js';
 import { ending, fakePool, record, values } from '../rx/fake-dump.js';
 

@@ -5,7 +5,7 @@ import { NetlinkDecodeError, NetlinkKernelError } from '../../lib/errors.js';
 import { dumpObjects } from '../../lib/rx/dump-objects.js';
 import { forEachDumpObject } from '../../lib/rx/for-each-dump-object.js';
 import type { DumpSelector } from '../../lib/rx/select-batch.js';
-import { watchAsyncErrors, type AsyncErrors } from '../helpers/async-errors.js';
+import { watchAsyncErrors, type AsyncErrors } from './async-errors.js';
 import { done, route, routeDump, routeIndex, routes, type Script } from '../helpers/fake-kernel.js';
 import { ending, fakePool, record, routeRequest, values } from './fake-dump.js';
 
