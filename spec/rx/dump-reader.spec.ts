@@ -4,10 +4,9 @@
  * contract order — both are made of the same rule functions, so they must
  * agree message for message and on the ending.
  */
-import { from, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_DUMP_INTR, NLM_F_MULTI } from '../../lib/codec/header.js';
-import type { MessageBatch } from '../../lib/codec/message.js';
 import { DumpInterruptedError, NetlinkDecodeError, NetlinkError, NetlinkKernelError } from '../../lib/errors.js';
 import { DumpReader } from '../../lib/rx/dump-reader.js';
 import { encodeDumpRequest } from '../../lib/rx/dump-request.js';
@@ -47,24 +46,13 @@ function viaReader(reads: Batch[]): Outcome {
   return { reads: delivered, end: 'reading' };
 }
 
-/** The same reads through the exported operators, in contract order. */
+/** The same reads through the exported operators, in contract order; `from` completes after the last read. */
 async function viaOperators(reads: Batch[]): Promise<Outcome> {
-  const batches: Observable<MessageBatch> = from(reads).pipe(
-    splitBatch(), filterSequence(SEQ, PORT), throwKernelErrors(TYPE), detectInterrupt(), takeUntilDone(),
-  );
   const delivered: number[][] = [];
-  let end: Outcome['end'] = 'done';
-  // `from` completes after the last read: a dump the reads did not end completes here too — told apart below.
-  await lastValueFrom(batches.pipe(toArray())).then(
-    (all) => { for (const batch of all) delivered.push(batch.map(routeIndex)); },
-    (error: Error) => { end = error; },
-  );
-  if (end !== 'done') {
-    // An error drops what toArray held: collect the emissions again, up to the error.
-    const partial: number[][] = [];
-    await new Promise<void>((resolve) => batches.subscribe({ next: (b) => partial.push(b.map(routeIndex)), error: () => resolve(), complete: resolve }));
-    return { reads: partial, end };
-  }
+  const end = await new Promise<Outcome['end']>((resolve) => {
+    from(reads).pipe(splitBatch(), filterSequence(SEQ, PORT), throwKernelErrors(TYPE), detectInterrupt(), takeUntilDone())
+      .subscribe({ next: (batch) => delivered.push(batch.map(routeIndex)), error: resolve, complete: () => resolve('done') });
+  });
   return { reads: delivered, end };
 }
 
