@@ -68,6 +68,7 @@ export class DumpReader {
    */
   check(messages: readonly NetlinkMessage[], fragment?: Error): DumpStep {
     const { seq, portId } = this;
+    const interrupt = this.#interrupt;
     // Copied only once something is dropped or the dump ends mid-read: the common read is passed on as is.
     let kept: NetlinkMessage[] | undefined;
     for (let i = 0; i < messages.length; i++) {
@@ -76,7 +77,7 @@ export class DumpReader {
         kept ??= messages.slice(0, i);
         continue;
       }
-      this.#interrupt.see(msg);
+      interrupt.see(msg);
       if (isTerminal(msg)) return this.#end(kept ?? messages.slice(0, i), msg);
       kept?.push(msg);
     }
