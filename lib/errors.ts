@@ -94,7 +94,8 @@ export class NetlinkKernelError extends NetlinkError {
  * NetlinkDecodeError is bytes that are not valid Netlink: a fragment, a length
  * that runs past its buffer, a truncated datagram, an attribute of the wrong
  * size. `.code` is `'EPROTO'`; `.offset` is where in the batch or message it
- * was found and `.context` says what was being decoded, outermost first.
+ * was found and `.context` says what was being decoded, outermost first;
+ * `.cause` is the original throw when a decoder failed with something else.
  *
  * @example
  * new NetlinkDecodeError('header shorter than 16 bytes', 4, ['batch']).code; // 'EPROTO'
@@ -103,9 +104,9 @@ export class NetlinkDecodeError extends NetlinkError {
   readonly offset: number;
   readonly context: readonly string[];
 
-  constructor(reason: string, offset: number, context: readonly string[] = []) {
+  constructor(reason: string, offset: number, context: readonly string[] = [], options?: ErrorOptions) {
     const where = context.length > 0 ? ` in ${context.join(' > ')}` : '';
-    super(`malformed netlink data at byte ${offset}${where}: ${reason}`, constants.errno.EPROTO, 'EPROTO');
+    super(`malformed netlink data at byte ${offset}${where}: ${reason}`, constants.errno.EPROTO, 'EPROTO', options);
     this.offset = offset;
     this.context = context;
   }

@@ -3,9 +3,8 @@
  * links; the types, decoder, request and constants are in link-decode.ts and
  * re-exported here.
  */
-import { Observable } from 'rxjs';
-import type { MessageBatch } from '../codec/message.js';
-import { dumpBatches } from '../rx/dump-batches.js';
+import type { Observable } from 'rxjs';
+import { dumpObjects } from '../rx/dump-objects.js';
 import type { DumpOptions } from '../rx/dump-options.js';
 import { linkRequest, linkSelector, type Link, type LinkFilter } from './link-decode.js';
 
@@ -21,18 +20,5 @@ export * from './link-decode.js';
  * links({ kind: 'veth' }, { netns: 'blue' }).pipe(toArray()).subscribe(console.log);
  */
 export function links(filter: LinkFilter = {}, options: DumpOptions = {}): Observable<Link> {
-  const request = linkRequest(filter);
-  const select = linkSelector(filter);
-  return new Observable<Link>((subscriber) =>
-    // One loop per read, not RxJS operators per message.
-    dumpBatches(request, { strictCheck: true, ...options }).subscribe({
-      next(batch: MessageBatch) {
-        for (let i = 0; i < batch.length && !subscriber.closed; i++) {
-          const link = select(batch[i]);
-          if (link) subscriber.next(link);
-        }
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    }));
+  return dumpObjects(linkRequest(filter), linkSelector(filter), { strictCheck: true, ...options });
 }

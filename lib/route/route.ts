@@ -3,9 +3,8 @@
  * of typed routes; the type, decoder and request are in route-decode.ts and
  * re-exported here.
  */
-import { Observable } from 'rxjs';
-import type { NetlinkMessage } from '../codec/header.js';
-import { dumpBatches } from '../rx/dump-batches.js';
+import type { Observable } from 'rxjs';
+import { dumpObjects } from '../rx/dump-objects.js';
 import type { DumpOptions } from '../rx/dump-options.js';
 import { routeRequest, routeSelector, type Route, type RouteFilter } from './route-decode.js';
 
@@ -22,18 +21,5 @@ export * from './route-decode.js';
  * routes({ family: 'inet', table: 'all' }, { netns: 'blue' }).subscribe((r) => console.log(r.dst, r.dstLen));
  */
 export function routes(filter: RouteFilter = {}, options: DumpOptions = {}): Observable<Route> {
-  const request = routeRequest(filter);
-  const select = routeSelector(filter);
-  return new Observable<Route>((subscriber) =>
-    // One loop per read, not an RxJS emission per message: `dump()` would flatten first.
-    dumpBatches(request, { strictCheck: true, ...options }).subscribe({
-      next(batch: readonly NetlinkMessage[]) {
-        for (let i = 0; i < batch.length && !subscriber.closed; i++) {
-          const route = select(batch[i]);
-          if (route) subscriber.next(route);
-        }
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    }));
+  return dumpObjects(routeRequest(filter), routeSelector(filter), { strictCheck: true, ...options });
 }

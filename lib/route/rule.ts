@@ -3,8 +3,8 @@
  * Observable of typed rules; the type, decoder and request are in
  * rule-decode.ts and re-exported here.
  */
-import { Observable } from 'rxjs';
-import { dump } from '../rx/dump.js';
+import type { Observable } from 'rxjs';
+import { dumpObjects } from '../rx/dump-objects.js';
 import type { DumpOptions } from '../rx/dump-options.js';
 import { ruleRequest, ruleSelector, type Rule, type RuleFilter } from './rule-decode.js';
 
@@ -18,15 +18,5 @@ export * from './rule-decode.js';
  * rules({ family: 'inet' }, { netns: 'blue' }).subscribe((r) => console.log(r.priority, r.table));
  */
 export function rules(filter: RuleFilter = {}, options: DumpOptions = {}): Observable<Rule> {
-  const request = ruleRequest(filter);
-  const select = ruleSelector(filter);
-  return new Observable<Rule>((subscriber) =>
-    dump(request, { strictCheck: true, ...options }).subscribe({
-      next(msg) {
-        const rule = select(msg);
-        if (rule) subscriber.next(rule);
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    }));
+  return dumpObjects(ruleRequest(filter), ruleSelector(filter), { strictCheck: true, ...options });
 }

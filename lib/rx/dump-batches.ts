@@ -1,10 +1,10 @@
 import { defer, Observable, type Subscription } from 'rxjs';
 import type { MessageBatch } from '../codec/message.js';
-import { DumpInterruptedError, NetlinkKernelError } from '../errors.js';
 import type { DumpOptions } from './dump-options.js';
 import type { DumpRequest } from './dump-request.js';
 import { dumpWith } from './dump-with.js';
 import { shareDump } from './operators/share-dump.js';
+import { settleLease } from './settle-lease.js';
 import { dumpPool } from './socket-pools.js';
 import type { SocketLease, SocketPool } from './socket-pool.js';
 
@@ -56,8 +56,6 @@ export function dumpBatches(request: DumpRequest, options: DumpOptions = {}): Ob
     const pool = poolOf(request, options);
     const abort = new AbortController();
     let lease: SocketLease | undefined;
-    /** The kernel has ended the request: the socket may be reused. */
-    let ended = false;
     let inner: Subscription | undefined;
     pool.acquire(abort.signal).then((acquired) => {
       if (subscriber.closed) {
@@ -68,14 +66,11 @@ export function dumpBatches(request: DumpRequest, options: DumpOptions = {}): Ob
       inner = dumpWith(acquired.transport, request, { pace: options.pace }).subscribe({
         next: (batch) => subscriber.next(batch),
         error: (error) => {
-          ended = true;
-          if (error instanceof NetlinkKernelError || error instanceof DumpInterruptedError) acquired.release();
-          else acquired.destroy();
+          settleLease(acquired, { error });
           subscriber.error(error);
         },
         complete: () => {
-          ended = true;
-          acquired.release();
+          settleLease(acquired, 'done');
           subscriber.complete();
         },
       });
@@ -83,7 +78,8 @@ export function dumpBatches(request: DumpRequest, options: DumpOptions = {}): Ob
     return () => {
       abort.abort();
       inner?.unsubscribe();
-      if (lease && !ended) lease.destroy();
+      // After the end the lease is settled already: this does nothing.
+      if (lease) settleLease(lease, 'cancelled');
     };
   });
   if (!options.shared || options.pace) return source;

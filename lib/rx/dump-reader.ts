@@ -1,31 +1,22 @@
-import { kernelError, parseControl } from '../codec/control.js';
-import { NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP_INTR, type NetlinkMessage } from '../codec/header.js';
-import { splitMessages, type MessageBatch } from '../codec/message.js';
-import { DumpInterruptedError } from '../errors.js';
-import type { Batch } from '../transport/transport.js';
+import { isTerminal } from '../codec/control.js';
+import type { NetlinkMessage } from '../codec/header.js';
+import { splitMessages } from '../codec/message.js';
+import type { Batch, Transport } from '../transport/transport.js';
+import { encodeDumpRequest, nextSequence, type DumpRequest } from './dump-request.js';
+import { stepOf, type DumpStep } from './dump-step.js';
+import { InterruptWatch } from './rules/interrupt-watch.js';
+import { isReply } from './rules/is-reply.js';
+import { terminalError } from './rules/terminal-error.js';
 
-/**
- * DumpStep is what one read contributed to a dump: the dump's data messages
- * in it, then whether the dump ended well (`done`) or failed (`error`, after
- * `messages`). Neither means: read on.
- *
- * @example
- * const { messages, done, error } = reader.read(await socket.read());
- */
-export interface DumpStep {
-  /** The dump's data messages of this read, in order; may be empty. */
-  readonly messages: MessageBatch;
-  /** NLMSG_DONE (or an acknowledgement) ended the dump in this read. */
-  readonly done: boolean;
-  /** The dump failed in this read, after `messages`: never set together with `done`. */
-  readonly error?: Error;
-}
+export type { DumpStep } from './dump-step.js';
 
 /**
  * DumpReader is the dump contract's per-read logic with no I/O and no RxJS:
- * `splitBatch`, `filterSequence`, `throwKernelErrors`, `detectInterrupt` and
- * `takeUntilDone` fused into one pass over each read's messages. Feed it the
- * reads of one request, in order, until a step is `done` or has an `error`.
+ * the rules of `splitBatch` (`splitMessages`), `filterSequence` (`isReply`),
+ * `throwKernelErrors` (`terminalError`), `detectInterrupt` (`InterruptWatch`)
+ * and `takeUntilDone` (`isTerminal`) composed into one pass over each read's
+ * messages — the same functions the operators are made of. Feed it the reads
+ * of one request, in order, until a step is `done` or has an `error`.
  *
  * Per read: stale replies (another `nlmsg_seq` or port id) are dropped (DESIGN.md
  * rule 4); a fragment fails with `EPROTO` after the whole messages before it (5);
@@ -35,8 +26,7 @@ export interface DumpStep {
  * (8); every data message before the end is returned (7), nothing after it.
  *
  * @example
- * socket.send(encodeDumpRequest(request, seq));
- * const reader = new DumpReader(seq, socket.portId, request.type);
+ * const reader = DumpReader.start(socket, request); // sends the request
  * for (;;) {
  *   const step = reader.read(await socket.read());
  *   for (const msg of step.messages) handle(msg);
@@ -45,10 +35,19 @@ export interface DumpStep {
  * }
  */
 export class DumpReader {
-  /** A message of this dump carried NLM_F_DUMP_INTR. */
-  #interrupted = false;
-  /** Data messages returned so far, for `DumpInterruptedError.messages`. */
-  #delivered = 0;
+  readonly #interrupt = new InterruptWatch();
+
+  /**
+   * Sends `request` on `transport` with `seq` (default: a fresh one) and
+   * returns the reader of its replies — the start every dump shares.
+   *
+   * @example
+   * const reader = DumpReader.start(lease.transport, request);
+   */
+  static start(transport: Transport, request: DumpRequest, seq = nextSequence()): DumpReader {
+    transport.send(encodeDumpRequest(request, seq));
+    return new DumpReader(seq, transport.portId, request.type);
+  }
 
   /**
    * @param seq The request's `nlmsg_seq`.
@@ -69,33 +68,27 @@ export class DumpReader {
    */
   check(messages: readonly NetlinkMessage[], fragment?: Error): DumpStep {
     const { seq, portId } = this;
+    const interrupt = this.#interrupt;
     // Copied only once something is dropped or the dump ends mid-read: the common read is passed on as is.
     let kept: NetlinkMessage[] | undefined;
     for (let i = 0; i < messages.length; i++) {
       const msg = messages[i];
-      if (msg.seq !== seq || msg.pid !== portId) {
+      if (!isReply(msg, seq, portId)) {
         kept ??= messages.slice(0, i);
         continue;
       }
-      if (msg.flags & NLM_F_DUMP_INTR) this.#interrupted = true;
-      if (msg.type === NLMSG_DONE || msg.type === NLMSG_ERROR) return this.#end(kept ?? messages.slice(0, i), msg);
+      interrupt.see(msg);
+      if (isTerminal(msg)) return this.#end(kept ?? messages.slice(0, i), msg);
       kept?.push(msg);
     }
     const result = kept ?? messages;
-    this.#delivered += result.length;
-    return fragment ? { messages: result, done: false, error: fragment } : { messages: result, done: false };
+    this.#interrupt.delivered(result.length);
+    return stepOf(result, false, fragment);
   }
 
-  #end(messages: MessageBatch, terminal: NetlinkMessage): DumpStep {
-    this.#delivered += messages.length;
-    let error: Error | undefined;
-    try {
-      const ack = parseControl(terminal)!;
-      if (ack.errno !== 0) error = kernelError(ack, this.requestType);
-    } catch (failure) {
-      error = failure as Error;
-    }
-    if (!error && this.#interrupted) error = new DumpInterruptedError(this.#delivered);
-    return error ? { messages, done: false, error } : { messages, done: true };
+  #end(messages: readonly NetlinkMessage[], terminal: NetlinkMessage): DumpStep {
+    this.#interrupt.delivered(messages.length);
+    const error = terminalError(terminal, this.requestType) ?? this.#interrupt.end();
+    return stepOf(messages, true, error);
   }
 }

@@ -1,8 +1,9 @@
-import { defer, Observable } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
 import type { MessageBatch } from '../codec/message.js';
-import type { Transport } from '../transport/transport.js';
+import type { Batch, Transport } from '../transport/transport.js';
 import { DumpReader } from './dump-reader.js';
-import { encodeDumpRequest, nextSequence, type DumpRequest } from './dump-request.js';
+import type { DumpRequest } from './dump-request.js';
+import { applySteps } from './operators/apply-steps.js';
 import { readBatches, type ReadPace } from './read-batches.js';
 
 /**
@@ -51,22 +52,8 @@ export interface DumpWithOptions {
  */
 export function dumpWith(transport: Transport, request: DumpRequest, options: DumpWithOptions = {}): Observable<MessageBatch> {
   return defer(() => {
-    const seq = options.seq ?? nextSequence();
-    transport.send(encodeDumpRequest(request, seq));
-    const reads = readBatches(transport, options.pace);
-    const reader = new DumpReader(seq, transport.portId, request.type);
-    return new Observable<MessageBatch>((subscriber) => {
-      // Completing or failing unsubscribes from `reads` at once: no read starts after the end.
-      subscriber.add(reads.subscribe({
-        next(batch) {
-          const step = reader.read(batch);
-          if (step.messages.length > 0) subscriber.next(step.messages);
-          if (step.error) subscriber.error(step.error);
-          else if (step.done) subscriber.complete();
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }));
-    });
+    const reader = DumpReader.start(transport, request, options.seq);
+    // The step that ends the dump unsubscribes from the reads at once: no read starts after the end.
+    return readBatches(transport, options.pace).pipe(applySteps(() => (batch: Batch) => reader.read(batch)));
   });
 }

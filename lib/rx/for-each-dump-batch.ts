@@ -1,8 +1,8 @@
 import type { MessageBatch } from '../codec/message.js';
-import { DumpInterruptedError, NetlinkKernelError } from '../errors.js';
 import type { DumpOptions } from './dump-options.js';
 import { DumpReader } from './dump-reader.js';
-import { encodeDumpRequest, nextSequence, type DumpRequest } from './dump-request.js';
+import type { DumpRequest } from './dump-request.js';
+import { settleLease, type DumpEnd } from './settle-lease.js';
 import type { SocketLease } from './socket-pool.js';
 import { dumpPool } from './socket-pools.js';
 
@@ -43,27 +43,23 @@ export async function forEachDumpBatch(
   const { signal } = options;
   signal?.throwIfAborted();
   const lease: SocketLease = await dumpPool(request.protocol, options).acquire(signal);
-  /** The kernel has ended the request: the socket may be reused. */
-  let ended = false;
+  /** How the dump ended, for `settleLease`; until the kernel ends it, a throw or an abort cancels it. */
+  let end: DumpEnd = 'cancelled';
   // Closing the socket settles a pending read with EBADF; the loop then rejects with the signal's reason.
-  const abort = () => lease.destroy();
+  const abort = () => settleLease(lease, 'cancelled');
   signal?.addEventListener('abort', abort, { once: true });
   try {
     const { transport } = lease;
-    const seq = nextSequence();
-    transport.send(encodeDumpRequest(request, seq));
-    const reader = new DumpReader(seq, transport.portId, request.type);
+    const reader = DumpReader.start(transport, request);
     for (;;) {
       const batch = await transport.read();
       signal?.throwIfAborted();
       const step = reader.read(batch);
-      if (step.error) {
-        ended = step.error instanceof NetlinkKernelError || step.error instanceof DumpInterruptedError;
-        if (step.messages.length > 0) onBatch(step.messages);
-        throw step.error;
-      }
-      if (step.done) ended = true;
+      // Known before onBatch runs: once the kernel has ended the request, a throw there still frees the socket.
+      if (step.error) end = { error: step.error };
+      else if (step.done) end = 'done';
       if (step.messages.length > 0) onBatch(step.messages);
+      if (step.error) throw step.error;
       if (step.done) return;
     }
   } catch (error) {
@@ -71,7 +67,6 @@ export async function forEachDumpBatch(
     throw error;
   } finally {
     signal?.removeEventListener('abort', abort);
-    if (ended) lease.release();
-    else lease.destroy();
+    settleLease(lease, end);
   }
 }

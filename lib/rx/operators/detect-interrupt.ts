@@ -1,7 +1,9 @@
-import { concat, concatMap, defer, of, throwError, type MonoTypeOperatorFunction } from 'rxjs';
-import { isInterrupted, isTerminal } from '../../codec/control.js';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { isTerminal } from '../../codec/control.js';
 import type { MessageBatch } from '../../codec/message.js';
-import { DumpInterruptedError } from '../../errors.js';
+import { stepOf } from '../dump-step.js';
+import { InterruptWatch } from '../rules/interrupt-watch.js';
+import { applySteps } from './apply-steps.js';
 
 /**
  * Reports a dump the kernel flagged as inconsistent.
@@ -27,25 +29,19 @@ import { DumpInterruptedError } from '../../errors.js';
  * ```
  *
  * @see {@link retryInterrupted}
+ * @see {@link InterruptWatch}
  * @return A function that returns an Observable of the batches, failing at the end if the dump was interrupted.
  */
 export function detectInterrupt(): MonoTypeOperatorFunction<MessageBatch> {
-  return (source) => defer(() => {
-    /** Whether a message of this dump carried NLM_F_DUMP_INTR. */
-    let interrupted = false;
-    /** Messages emitted so far, for the error's report. */
-    let delivered = 0;
-    return source.pipe(concatMap((batch) => {
+  return applySteps(() => {
+    const watch = new InterruptWatch();
+    return (batch: MessageBatch) => {
       const end = batch.findIndex(isTerminal);
       const last = end < 0 ? batch.length : end + 1;
-      for (let i = 0; !interrupted && i < last; i++) interrupted = isInterrupted(batch[i]);
-      if (end < 0 || !interrupted) {
-        delivered += end < 0 ? batch.length : end;
-        return of(batch);
-      }
-      delivered += end;
-      const error = new DumpInterruptedError(delivered);
-      return end > 0 ? concat(of(batch.slice(0, end)), throwError(() => error)) : throwError(() => error);
-    }));
+      for (let i = 0; i < last; i++) watch.see(batch[i]);
+      watch.delivered(end < 0 ? batch.length : end);
+      const error = end < 0 ? undefined : watch.end();
+      return error ? stepOf(batch.slice(0, end), false, error) : stepOf(batch);
+    };
   });
 }

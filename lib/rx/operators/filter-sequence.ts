@@ -1,6 +1,9 @@
-import { filter, map, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { NetlinkMessage } from '../../codec/header.js';
 import type { MessageBatch } from '../../codec/message.js';
+import { stepOf } from '../dump-step.js';
+import { isReply } from '../rules/is-reply.js';
+import { applySteps } from './apply-steps.js';
 
 /**
  * Drops every message that is not a reply to one request.
@@ -26,14 +29,12 @@ import type { MessageBatch } from '../../codec/message.js';
  * ```
  *
  * @see {@link splitBatch}
+ * @see {@link isReply}
  * @param seq The request's `nlmsg_seq`.
  * @param portId The requesting socket's port id (`Transport.portId`).
  * @return A function that returns an Observable of the batches with only the request's replies.
  */
 export function filterSequence(seq: number, portId: number): MonoTypeOperatorFunction<MessageBatch> {
-  const ours = (msg: NetlinkMessage) => msg.seq === seq && msg.pid === portId;
-  return (source) => source.pipe(
-    map((batch) => (batch.every(ours) ? batch : batch.filter(ours))),
-    filter((batch) => batch.length > 0),
-  );
+  const ours = (msg: NetlinkMessage) => isReply(msg, seq, portId);
+  return applySteps(() => (batch: MessageBatch) => stepOf(batch.every(ours) ? batch : batch.filter(ours)));
 }

@@ -1,6 +1,8 @@
-import { concat, concatMap, EMPTY, of, throwError, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { splitMessages, type MessageBatch } from '../../codec/message.js';
 import type { Batch } from '../../transport/transport.js';
+import { stepOf } from '../dump-step.js';
+import { applySteps } from './apply-steps.js';
 
 /**
  * Cuts each raw read into its messages.
@@ -28,9 +30,8 @@ import type { Batch } from '../../transport/transport.js';
  * @return A function that returns an Observable of the reads' messages, one array per read.
  */
 export function splitBatch(): OperatorFunction<Batch, MessageBatch> {
-  return concatMap((batch) => {
+  return applySteps(() => (batch: Batch) => {
     const { messages, error } = splitMessages(batch);
-    if (!error) return messages.length > 0 ? of(messages) : EMPTY;
-    return messages.length > 0 ? concat(of(messages), throwError(() => error)) : throwError(() => error);
+    return stepOf(messages, false, error);
   });
 }

@@ -1,6 +1,8 @@
-import { filter, map, takeWhile, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { isTerminal } from '../../codec/control.js';
 import type { MessageBatch } from '../../codec/message.js';
+import { stepOf } from '../dump-step.js';
+import { applySteps } from './apply-steps.js';
 
 /**
  * Completes at the end of the dump.
@@ -26,13 +28,8 @@ import type { MessageBatch } from '../../codec/message.js';
  * @return A function that returns an Observable of the batches up to NLMSG_DONE.
  */
 export function takeUntilDone(): MonoTypeOperatorFunction<MessageBatch> {
-  return (source) => source.pipe(
-    map((batch) => {
-      const end = batch.findIndex(isTerminal);
-      return end < 0 ? { batch, done: false } : { batch: batch.slice(0, end), done: true };
-    }),
-    takeWhile((step) => !step.done, true),
-    map((step) => step.batch),
-    filter((batch) => batch.length > 0),
-  );
+  return applySteps(() => (batch: MessageBatch) => {
+    const end = batch.findIndex(isTerminal);
+    return end < 0 ? stepOf(batch) : stepOf(batch.slice(0, end), true);
+  });
 }

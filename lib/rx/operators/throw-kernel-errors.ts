@@ -1,6 +1,9 @@
-import { concat, concatMap, of, throwError, type MonoTypeOperatorFunction } from 'rxjs';
-import { isTerminal, kernelError, parseControl } from '../../codec/control.js';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { isTerminal } from '../../codec/control.js';
 import type { MessageBatch } from '../../codec/message.js';
+import { stepOf } from '../dump-step.js';
+import { terminalError } from '../rules/terminal-error.js';
+import { applySteps } from './apply-steps.js';
 
 /**
  * Fails the stream when the kernel refuses the request.
@@ -28,22 +31,14 @@ import type { MessageBatch } from '../../codec/message.js';
  * ```
  *
  * @see {@link takeUntilDone}
+ * @see {@link terminalError}
  * @param requestType The request's `nlmsg_type`, reported when the kernel's reply does not echo it (NLMSG_DONE).
  * @return A function that returns an Observable of the batches up to the kernel's error.
  */
 export function throwKernelErrors(requestType?: number): MonoTypeOperatorFunction<MessageBatch> {
-  return concatMap((batch) => {
+  return applySteps(() => (batch: MessageBatch) => {
     const end = batch.findIndex(isTerminal);
-    if (end < 0) return of(batch);
-    let failure: Error | undefined;
-    try {
-      const ack = parseControl(batch[end])!;
-      if (ack.errno !== 0) failure = kernelError(ack, requestType);
-    } catch (error) {
-      failure = error as Error;
-    }
-    if (!failure) return of(batch);
-    const error = failure;
-    return end > 0 ? concat(of(batch.slice(0, end)), throwError(() => error)) : throwError(() => error);
+    const error = end < 0 ? undefined : terminalError(batch[end], requestType);
+    return error ? stepOf(batch.slice(0, end), false, error) : stepOf(batch);
   });
 }
