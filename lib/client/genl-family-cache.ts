@@ -14,7 +14,7 @@ import {
 } from '../genl/genl-constants.js';
 import { decodeFamily, familiesRequest, type GenlFamily } from '../genl/nlctrl.js';
 import { monitor } from '../live/monitor.js';
-import { dumpBatches } from '../rx/dump-batches.js';
+import { dumpObjects } from '../rx/dump-objects.js';
 import type { SocketPool, TransportFactory } from '../rx/socket-pool.js';
 
 /** nlctrl's `notify` multicast group: the controller's groups start at its own id. */
@@ -102,14 +102,11 @@ export class GenlFamilyCache {
       error: () => this.#drop(),
     });
     try {
-      const batches = await lastValueFrom(dumpBatches(familiesRequest(), { pool: this.options.pool }).pipe(toArray()));
+      const families = await lastValueFrom(dumpObjects(familiesRequest(),
+        (msg) => (msg.type === GENL_ID_CTRL ? decodeFamily(msg) : undefined), { pool: this.options.pool }).pipe(toArray()));
       if (generation !== this.#generation) return;
       this.#families = new Map();
-      for (const msg of batches.flat()) {
-        if (msg.type !== GENL_ID_CTRL) continue;
-        const family = decodeFamily(msg);
-        if (family.name !== undefined) this.#families.set(family.name, family);
-      }
+      for (const family of families) if (family.name !== undefined) this.#families.set(family.name, family);
       dumped = true;
       for (const family of early) this.#apply(family);
       if (this.#closed) this.#drop();

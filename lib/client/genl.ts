@@ -4,7 +4,7 @@
  * Observables through the same engine as every dump, their multicast groups
  * by name.
  */
-import { concatMap, defer, filter as filterReplies, from, map, mergeMap, type Observable } from 'rxjs';
+import { concatMap, defer, filter as filterReplies, from, type Observable } from 'rxjs';
 import type { NetlinkMessage } from '../codec/header.js';
 import { NETLINK_GENERIC } from '../codec/header.js';
 import type { FieldValues, MessageDescription } from '../codec/message-description.js';
@@ -15,7 +15,7 @@ import { policyRequest, policySelector, type PolicyMessage } from '../genl/polic
 import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
 import type { GenlCommand, GenlFamilyDescription } from '../genl/genl-family.js';
 import { monitor, type MonitorSignal } from '../live/monitor.js';
-import { dumpBatches } from '../rx/dump-batches.js';
+import { dumpObjects } from '../rx/dump-objects.js';
 import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
 import { GenlFamilyCache } from './genl-family-cache.js';
 
@@ -88,8 +88,6 @@ export function genl(options: GenlOptions = {}): GenlClient {
   const { netns, transport } = options;
   const pool = new SocketPool(NETLINK_GENERIC, { netns }, { size: options.poolSize ?? 2, transport });
   const cache = new GenlFamilyCache({ netns, pool, transport });
-  const messages = (request: ReturnType<typeof familiesRequest>) =>
-    dumpBatches(request, { pool }).pipe(mergeMap((batch) => batch));
 
   function dump<T>(name: string, cmd: number, dumpOptions: GenlDumpOptions<T> = {}): Observable<T | NetlinkMessage> {
     return defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
@@ -103,17 +101,17 @@ export function genl(options: GenlOptions = {}): GenlClient {
         throw new TypeError('attributes given as field values need options.message to encode them');
       }
       const request = { ...genlDumpRequest(family.id!, cmd, version, payload), flags: dumpOptions.flags };
-      const replies = messages(request);
-      // The family's own messages only (nlmsg_type is its id); decoding errors fail the dump.
-      return message ? replies.pipe(mergeMap((msg) => (msg.type === family.id ? [message.decode(msg)] : []))) : replies;
+      // The family's own messages only (nlmsg_type is its id); a decoding error fails the dump.
+      return message
+        ? dumpObjects(request, (msg) => (msg.type === family.id ? message.decode(msg) : undefined), { pool })
+        : dumpObjects(request, (msg) => msg, { pool });
     }));
   }
 
   return {
-    families: () => messages(familiesRequest()).pipe(map(familySelector()), mergeMap((f) => (f ? [f] : []))),
+    families: () => dumpObjects(familiesRequest(), familySelector(), { pool }),
     family: (name) => cache.resolve(name),
-    policy: (name, op) => messages(policyRequest(name, op)).pipe(
-      map(policySelector()), mergeMap((p) => (p ? [p] : []))),
+    policy: (name, op) => dumpObjects(policyRequest(name, op), policySelector(), { pool }),
     dump: dump as GenlClient['dump'],
     monitor: (name, groups) => defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
       const ids = groups.map((group) => {

@@ -3,9 +3,8 @@
  * types, description, request and selector are in conntrack-decode.ts and
  * re-exported here.
  */
-import { Observable } from 'rxjs';
-import type { MessageBatch } from '../codec/message.js';
-import { dumpBatches } from '../rx/dump-batches.js';
+import { defer, type Observable } from 'rxjs';
+import { dumpObjects } from '../rx/dump-objects.js';
 import type { DumpOptions } from '../rx/dump-options.js';
 import { conntrackRequest, conntrackSelector, type Conntrack, type ConntrackFilter } from './conntrack-decode.js';
 
@@ -24,21 +23,6 @@ export * from './conntrack-decode.js';
  * conntrack({ proto: 6, dport: 443 }, { netns: 'blue' }).subscribe((ct) => console.log(ct.orig?.src));
  */
 export function conntrack(filter: ConntrackFilter = {}, options: DumpOptions = {}): Observable<Conntrack> {
-  return new Observable<Conntrack>((subscriber) => {
-    const select = conntrackSelector(filter);
-    return dumpBatches(conntrackRequest(filter), options).subscribe({
-      next(batch: MessageBatch) {
-        try {
-          for (let i = 0; i < batch.length && !subscriber.closed; i++) {
-            const entry = select(batch[i]);
-            if (entry) subscriber.next(entry);
-          }
-        } catch (error) {
-          subscriber.error(error);
-        }
-      },
-      error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    });
-  });
+  // A selector per subscription: it remembers the ids its dump delivered.
+  return defer(() => dumpObjects(conntrackRequest(filter), conntrackSelector(filter), options));
 }
