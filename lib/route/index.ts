@@ -1,5 +1,4 @@
 export * from './constants.js';
-export * from './rtnetlink.js';
 export * from './link.js';
 export * from './link-info.js';
 export * from './address.js';

@@ -11,12 +11,12 @@ import { table } from '../live/table.js';
 import { watch } from '../live/watch.js';
 import { SocketPool } from '../rx/socket-pool.js';
 import { DUMP_BATCH_BYTES } from '../rx/socket-pools.js';
-import { addresses, type Address, type AddressFilter } from './address.js';
-import { links, type Link, type LinkFilter } from './link.js';
-import { neighbors, type Neighbour, type NeighbourFilter } from './neighbour.js';
-import { nexthops, type Nexthop, type NexthopFilter } from './nexthop.js';
-import { routes, type Route, type RouteFilter } from './route.js';
-import { rules, type Rule, type RuleFilter } from './rule.js';
+import { addresses, type Address, type AddressFilter } from '../route/address.js';
+import { links, type Link, type LinkFilter } from '../route/link.js';
+import { neighbors, type Neighbour, type NeighbourFilter } from '../route/neighbour.js';
+import { nexthops, type Nexthop, type NexthopFilter } from '../route/nexthop.js';
+import { routes, type Route, type RouteFilter } from '../route/route.js';
+import { rules, type Rule, type RuleFilter } from '../route/rule.js';
 
 /** Options of an rtnetlink client. */
 export interface RtnetlinkOptions {
