@@ -11,7 +11,26 @@ import { NetlinkSyscallError } from '../errors.js';
 import type { TransportFactory } from '../rx/socket-pool.js';
 import type { Batch, Transport } from '../transport/transport.js';
 import { nlmsgerr } from './messages.js';
-import type { Script, ScriptedRead, SentRequest } from './script.js';
+
+/** A request as the fake kernel received it. */
+export interface SentRequest {
+  readonly bytes: Buffer;
+  readonly type: number;
+  readonly flags: number;
+  readonly seq: number;
+}
+
+/** One scripted read: its datagrams, and whether recvmsg cut the last one. */
+export interface ScriptedBatch {
+  datagrams: Uint8Array[];
+  truncated?: boolean;
+}
+
+/** One scripted read result: a batch, or an error the read rejects with. */
+export type ScriptedRead = ScriptedBatch | Uint8Array[] | Error;
+
+/** What the kernel answers to a request: the results of the later reads, in order. */
+export type Script = (request: SentRequest, kernel: FakeKernel) => ScriptedRead[];
 
 let lastPort = 1000;
 

@@ -1,3 +1,3 @@
 export * from './fake-kernel.js';
 export * from './messages.js';
-export * from './script.js';
+export * from './route-dump.js';

@@ -10,7 +10,6 @@ import {
 import { NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS } from '../codec/control.js';
 import { RTM_NEWROUTE } from '../route/constants.js';
 import { RTA_DST } from '../route/route-constants.js';
-import type { Script } from './script.js';
 
 /** The fields of one message `nlmsg` writes. */
 export interface MessageFields {
@@ -152,24 +151,4 @@ export function nlmsgerr(
  */
 export function routes(seq: number, pid: number, first: number, count: number, flags = NLM_F_MULTI): Buffer[] {
   return Array.from({ length: count }, (_, i) => route(seq, pid, first + i, flags));
-}
-
-/**
- * routeDump is a dump script: `total` routes, `perDatagram` in each datagram,
- * `perBatch` datagrams in each read, then NLMSG_DONE.
- *
- * @example
- * const { factory } = fakeKernels(routeDump(100));
- */
-export function routeDump(total: number, perDatagram = 10, perBatch = 2): Script {
-  return (req, kernel) => {
-    const datagrams: Buffer[] = [];
-    for (let first = 0; first < total; first += perDatagram) {
-      datagrams.push(Buffer.concat(routes(req.seq, kernel.portId, first, Math.min(perDatagram, total - first))));
-    }
-    datagrams.push(done(req.seq, kernel.portId));
-    const batches: Uint8Array[][] = [];
-    for (let i = 0; i < datagrams.length; i += perBatch) batches.push(datagrams.slice(i, i + perBatch));
-    return batches;
-  };
 }
