@@ -42,6 +42,9 @@ export {
   type NexthopResilientGroup, type Nexthop, type NexthopFilter,
 } from './route/nexthop-decode.js';
 export {
+  nsidRequest, nsidQuery, decodeNsid, nsidSelector, type Nsid, nsidMessage,
+} from './route/nsid-decode.js';
+export {
   formatMplsLabels, addressLength, formatAddress,
 } from './route/route-address.js';
 export {

@@ -32,6 +32,8 @@ export declare const links: typeof m.links;
 export declare const monitor: typeof m.monitor;
 export declare const neighbors: typeof m.neighbors;
 export declare const nexthops: typeof m.nexthops;
+export declare const nsids: typeof m.nsids;
+export declare const nsidsOf: typeof m.nsidsOf;
 export declare const readBatches: typeof m.readBatches;
 export declare const retryInterrupted: typeof m.retryInterrupted;
 export declare const routes: typeof m.routes;

@@ -32,6 +32,9 @@ export { rules } from './route/rule.js';
 export type { Rule, RuleFilter, RuleRange } from './route/rule-decode.js';
 export { nexthops } from './route/nexthop.js';
 export type { Nexthop, NexthopFilter, NexthopGroupMember, NexthopResilientGroup } from './route/nexthop-decode.js';
+export { nsids } from './route/nsid.js';
+export { nsidsOf } from './route/nsids-of.js';
+export type { Nsid } from './route/nsid-decode.js';
 
 // The dump engine.
 export { dump } from './rx/dump.js';

@@ -89,7 +89,7 @@ function constantsModule(checker, prog) {
 /** Codec modules the subpath leaves out: the compiled decoders' runtime is theirs alone. */
 const codecInternal = new Set(['codec/decode-runtime.ts']);
 /** Family modules whose decoding side the codec subpath shows. */
-const familyCodec = (file) => /-(decode|info)\.ts$|\/(multipath|route-metrics|route-address|nsid)\.ts$/.test(file);
+const familyCodec = (file) => /-(decode|info)\.ts$|\/(multipath|route-metrics|route-address)\.ts$/.test(file);
 
 function codecModule(checker, prog) {
   let out = `${header('the codec modules; the families\' decoding side')}/**\n * The codec: \`netlink-rx/codec\`. Headers, attributes, splitting a batch into\n * messages, control messages, address text, the family-description mechanism\n * (attribute types and sets, struct layouts, describeMessage), and each\n * family's decoders, request encoders and selectors, for pipelines of your own.\n *\n * @example\n * import { AttributeCursor, readHeader, decodeRoute } from 'netlink-rx/codec';\n */\n`;

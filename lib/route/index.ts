@@ -9,3 +9,5 @@ export * from './multipath.js';
 export * from './neighbour.js';
 export * from './rule.js';
 export * from './nexthop.js';
+export * from './nsid.js';
+export * from './nsids-of.js';
