@@ -103,7 +103,7 @@ function linkinfoJson(link: Link): JsonObject {
  * link part of `ip -j address show`) prints for one link.
  *
  * @example
- * printJson(ctx, all.map((l) => linkJson(l, view)));
+ * console.log(JSON.stringify(all.map((l) => linkJson(l, view))));
  */
 export function linkJson(link: Link, view: LinkView): JsonObject {
   const out: JsonObject = { ifindex: link.ifindex };

@@ -43,7 +43,7 @@ function stateNames(state: number): string[] {
  * neighbourJson is the object `ip -j neigh show` prints for one entry.
  *
  * @example
- * printJson(ctx, list.map((n) => neighbourJson(n, view)));
+ * console.log(JSON.stringify(list.map((n) => neighbourJson(n, view))));
  */
 export function neighbourJson(n: Neighbour, view: NeighbourView): JsonObject {
   const out: JsonObject = {};

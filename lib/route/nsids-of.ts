@@ -20,6 +20,9 @@ import { decodeNsid, nsidQuery, NETNSA_NSID_NOT_ASSIGNED, RTM_GETNSID, RTM_NEWNS
  * returns, or even before it settles.
  *
  * @example
+ * import { closeSync, openSync } from 'node:fs';
+ * import { nsidsOf } from 'netlink-rx';
+ *
  * const fd = openSync('/run/netns/red', 'r');
  * const ids = await nsidsOf([fd], 'blue');
  * closeSync(fd);

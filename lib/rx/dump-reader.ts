@@ -35,7 +35,7 @@ export interface DumpStep {
  * (8); every data message before the end is returned (7), nothing after it.
  *
  * @example
- * socket.send(encodeDumpRequest(request, seq));
+ * socket.send(requestBytes); // encodeDumpRequest(request, seq), dump-request.ts
  * const reader = new DumpReader(seq, socket.portId, request.type);
  * for (;;) {
  *   const step = reader.read(await socket.read());

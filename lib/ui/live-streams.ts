@@ -241,7 +241,7 @@ export class LiveStreams {
  *
  * @example
  * import http from 'node:http';
- * import { liveStreams, watchSource } from 'netlink-rx';
+ * import { liveStreams, watchSource } from 'netlink-rx/ui';
  *
  * const streams = liveStreams({ source: watchSource });
  * http.createServer(streams.handler).listen(8080, '127.0.0.1');
