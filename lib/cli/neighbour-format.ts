@@ -2,14 +2,10 @@
  * Neighbours as `ip neigh show` prints them: the `ip -j` objects and the
  * readable lines, from typed Neighbours.
  */
-import type { Neighbour } from '../route/neighbour-decode.js';
+import { NTF_EXT_LEARNED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbour } from '../route/neighbour-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
-const NTF_PROXY = 0x08;
-const NTF_EXT_LEARNED = 0x10;
-const NTF_OFFLOADED = 0x20;
-const NTF_ROUTER = 0x80;
 /** USER_HZ: nda_cacheinfo counts clock ticks. */
 const HZ = 100;
 
