@@ -32,6 +32,8 @@ export const entries = {
 };
 
 const isConstant = (name) => /^[A-Z][A-Z0-9_]*$/.test(name);
+/** The protocol folders (DESIGN.md's lib/<family>/): their constants and decoding side are public. */
+const families = ['route', 'sockdiag', 'genl', 'netfilter'].filter((dir) => existsSync(join(lib, dir)));
 const modulesIn = (dir) => readdirSync(join(lib, dir)).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort()
   .map((f) => `${dir}/${f}`);
 
@@ -78,8 +80,8 @@ function wrap(names, indent = '  ') {
 }
 
 function constantsModule(checker, prog) {
-  let out = `${header('every ALL_CAPS export of lib/codec and lib/route')}/**\n * The kernel's constants, by their uapi names: \`netlink-rx/constants\`.\n *\n * @example\n * import { RTM_GETROUTE, NLM_F_DUMP, AF_INET6 } from 'netlink-rx/constants';\n */\n`;
-  for (const file of [...modulesIn('codec'), ...modulesIn('route')]) {
+  let out = `${header('every ALL_CAPS export of lib/codec and the family folders')}/**\n * The kernel's constants, by their uapi names: \`netlink-rx/constants\`.\n *\n * @example\n * import { RTM_GETROUTE, NLM_F_DUMP, AF_INET6 } from 'netlink-rx/constants';\n */\n`;
+  for (const file of [...modulesIn('codec'), ...families.flatMap(modulesIn)]) {
     const names = exportsOf(checker, prog.getSourceFile(join(lib, file)), true).filter((e) => e.value && isConstant(e.name)).map((e) => e.name);
     if (names.length) out += `export {\n${wrap(names)}\n} from './${file.replace(/\.ts$/, '.js')}';\n`;
   }
@@ -89,14 +91,14 @@ function constantsModule(checker, prog) {
 /** Codec modules the subpath leaves out: the compiled decoders' runtime is theirs alone. */
 const codecInternal = new Set(['codec/decode-runtime.ts']);
 /** Family modules whose decoding side the codec subpath shows. */
-const familyCodec = (file) => /-(decode|info)\.ts$|\/(multipath|route-metrics|route-address)\.ts$/.test(file);
+const familyCodec = (file) => /-(decode|info|header)\.ts$|\/(multipath|route-metrics|route-address)\.ts$/.test(file);
 
 function codecModule(checker, prog) {
   let out = `${header('the codec modules; the families\' decoding side')}/**\n * The codec: \`netlink-rx/codec\`. Headers, attributes, splitting a batch into\n * messages, control messages, address text, the family-description mechanism\n * (attribute types and sets, struct layouts, describeMessage), and each\n * family's decoders, request encoders and selectors, for pipelines of your own.\n *\n * @example\n * import { AttributeCursor, readHeader, decodeRoute } from 'netlink-rx/codec';\n */\n`;
   for (const file of modulesIn('codec')) {
     if (!codecInternal.has(file)) out += `export * from './${file.replace(/\.ts$/, '.js')}';\n`;
   }
-  for (const file of modulesIn('route').filter(familyCodec)) {
+  for (const file of families.flatMap(modulesIn).filter(familyCodec)) {
     const found = exportsOf(checker, prog.getSourceFile(join(lib, file)), true).filter((e) => !isConstant(e.name));
     const names = found.map((e) => (e.value ? e.name : `type ${e.name}`));
     if (names.length) out += `export {\n${wrap(names)}\n} from './${file.replace(/\.ts$/, '.js')}';\n`;
@@ -139,7 +141,7 @@ function write(path, text) {
 
 let ok = true;
 {
-  const prog = program([...modulesIn('codec'), ...modulesIn('route')]);
+  const prog = program([...modulesIn('codec'), ...families.flatMap(modulesIn)]);
   const checker = prog.getTypeChecker();
   ok = write('constants.ts', constantsModule(checker, prog)) && ok;
   ok = write('codec.ts', codecModule(checker, prog)) && ok;

@@ -20,6 +20,9 @@ const floors: Record<string, number> = {
   codec: 2,
   rx: 3,
   route: 4, // families: one folder per protocol
+  sockdiag: 4,
+  genl: 4,
+  netfilter: 4,
   live: 5,
   client: 6,
   ui: 7,
