@@ -19,10 +19,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import {
-  AF_INET, MessageWriter, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, NETLINK_ROUTE, NetlinkSocket, RTM_DELROUTE,
-  RTM_NEWROUTE, watch,
-} from '../dist/index.js';
+import { NetlinkSocket, watch } from '../dist/index.js';
+import { MessageWriter } from '../dist/codec.js';
+import { AF_INET, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, NETLINK_ROUTE, RTM_DELROUTE, RTM_NEWROUTE } from '../dist/constants.js';
 
 const NS = `nlrx-bench-live-${process.pid}`;
 const run = promisify(execFile);

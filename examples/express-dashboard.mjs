@@ -1,7 +1,7 @@
 // The dashboard and its live streams inside an Express app.
 //   node examples/express-dashboard.mjs [NETNS] [PORT]
 import express from 'express';
-import { dashboard, liveStreams, watchSource } from 'netlink-rx';
+import { dashboard, liveStreams, watchSource } from 'netlink-rx/ui';
 
 const netns = process.argv[2];
 const streams = liveStreams({ source: watchSource, netns });

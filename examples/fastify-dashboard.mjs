@@ -1,7 +1,7 @@
 // The dashboard and its live streams inside a Fastify app.
 //   node examples/fastify-dashboard.mjs [NETNS] [PORT]
 import Fastify from 'fastify';
-import { dashboard, liveStreams, watchSource } from 'netlink-rx';
+import { dashboard, liveStreams, watchSource } from 'netlink-rx/ui';
 
 const netns = process.argv[2];
 const streams = liveStreams({ source: watchSource, netns });

@@ -1,7 +1,8 @@
 // A consistent snapshot of the IPv6 routes: dump() with its raw messages, retried
 // whole (up to 3 times) if the kernel says the table changed during the dump.
 //   node examples/ipv6-snapshot.mjs [NETNS]
-import { dump, snapshot, NETLINK_ROUTE, RTM_GETROUTE, AF_INET6 } from 'netlink-rx';
+import { dump, snapshot } from 'netlink-rx';
+import { NETLINK_ROUTE, RTM_GETROUTE, AF_INET6 } from 'netlink-rx/constants';
 
 const rtmsg = new Uint8Array(12); // struct rtmsg
 rtmsg[0] = AF_INET6;

@@ -43,7 +43,7 @@ export class NetlinkError extends Error {
  * `.syscall` names it.
  *
  * @example
- * try { openNetlinkSocket(NETLINK_ROUTE, { netns: 'gone' }); }
+ * try { new NetlinkSocket(NETLINK_ROUTE, { netns: 'gone' }); }
  * catch (e) { if (e instanceof NetlinkSyscallError) console.log(e.syscall, e.code); }
  */
 export class NetlinkSyscallError extends NetlinkError {

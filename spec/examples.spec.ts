@@ -12,6 +12,12 @@ const example = (name: string) => fileURLToPath(new URL(`../examples/${name}`, i
 const run = (name: string, ...args: string[]) =>
   execFileSync(process.execPath, [example(name), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+describe('README examples (no kernel)', () => {
+  it('testing-own-pipeline tests a pipeline against netlink-rx/testing\'s scripted kernel, without root', () => {
+    expect(run('testing-own-pipeline.mjs').trim()).toBe('ok: 25 routes, then EPERM');
+  });
+});
+
 describe.skipIf(!isRoot)('README examples (real kernel)', () => {
   let ns: Netns;
 

@@ -2,15 +2,12 @@
  * Addresses as `ip address show` prints them: the `addr_info` objects of
  * `ip -j` and the readable `inet …` lines, from typed Addresses.
  */
-import { INFINITY_LIFE_TIME, type Address } from '../route/address-decode.js';
+import {
+  IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY, INFINITY_LIFE_TIME, type Address,
+} from '../route/address-decode.js';
+import { AF_INET, AF_INET6 } from '../route/constants.js';
 import type { Json, JsonObject } from './link-format.js';
 import { ADDRESS_FLAG_NAMES, scopeName } from './names.js';
-
-const AF_INET = 2;
-const AF_INET6 = 10;
-const IFA_F_SECONDARY = 0x01;
-const IFA_F_DEPRECATED = 0x20;
-const IFA_F_PERMANENT = 0x80;
 
 /** print_ifa_flags(): each flag by name, `dynamic` for a missing permanent, `temporary` for IPv6 secondary. */
 function flagEntries(addr: Address): [string, true][] {

@@ -2,7 +2,7 @@
  * Links as `ip link show` / `ip address show` print them: the JSON object of
  * `ip -j` (same keys, same order) and the readable lines, from a typed Link.
  */
-import type { Link } from '../route/link-decode.js';
+import { IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, type Link } from '../route/link-decode.js';
 import type { LinkStats64 } from '../route/link-info.js';
 import {
   ADDR_GEN_MODES, LINK_FLAG_NAMES, LINK_MODES, OPER_STATES, groupName, linkTypeName,
@@ -13,9 +13,6 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 /** A JSON object whose key order is the print order. */
 export type JsonObject = { [key: string]: Json };
 
-const IFF_UP = 1 << 0;
-const IFF_POINTOPOINT = 1 << 4;
-const IFF_RUNNING = 1 << 6;
 
 /**
  * LinkView is what printing a link needs beyond the link: the other links
@@ -103,7 +100,7 @@ function linkinfoJson(link: Link): JsonObject {
  * link part of `ip -j address show`) prints for one link.
  *
  * @example
- * printJson(ctx, all.map((l) => linkJson(l, view)));
+ * console.log(JSON.stringify(all.map((l) => linkJson(l, view))));
  */
 export function linkJson(link: Link, view: LinkView): JsonObject {
   const out: JsonObject = { ifindex: link.ifindex };

@@ -1,40 +1,10 @@
 /**
- * iproute2's name tables: the files under /etc/iproute2 (group, rt_scopes,
- * rt_protos) read once at run time over built-in defaults, and the fixed
- * tables compiled into `ip` (ARPHRD types, operational states, flag names).
+ * iproute2's names: device groups, scopes and protocols by name from the
+ * tables route-names.ts reads (the one reader of /etc/iproute2), and the
+ * fixed tables compiled into `ip` (ARPHRD types, operational states, flag
+ * names).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const CONFDIR = '/etc/iproute2';
-
-/** Reads `NUMBER NAME` lines (hex or decimal; `#` comments) into `table`, later lines winning. */
-function readTable(table: Map<number, string>, file: string): void {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return;
-  }
-  for (const line of text.split('\n')) {
-    const match = /^\s*(0x[0-9a-f]+|\d+)\s+([^\s#]+)/i.exec(line);
-    if (match) table.set(Number(match[1]), match[2]);
-  }
-}
-
-function readTableDir(table: Map<number, string>, dir: string): void {
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
-  } catch {
-    return;
-  }
-  for (const file of files) readTable(table, join(dir, file));
-}
-
-let groups: Map<number, string> | undefined;
-let scopes: Map<number, string> | undefined;
-let protos: Map<number, string> | undefined;
+import { deviceGroups, routeProtocols, routeScopes } from './route-names.js';
 
 /**
  * groupName is rtnl_group_n2a(): the name of a device group, or its number.
@@ -43,11 +13,7 @@ let protos: Map<number, string> | undefined;
  * groupName(0); // 'default'
  */
 export function groupName(group: number): string {
-  if (!groups) {
-    groups = new Map([[0, 'default']]);
-    readTable(groups, join(CONFDIR, 'group'));
-  }
-  return groups.get(group) ?? String(group);
+  return deviceGroups().name(group);
 }
 
 /**
@@ -57,11 +23,7 @@ export function groupName(group: number): string {
  * scopeName(253); // 'link'
  */
 export function scopeName(scope: number): string {
-  if (!scopes) {
-    scopes = new Map([[0, 'global'], [200, 'site'], [253, 'link'], [254, 'host'], [255, 'nowhere']]);
-    readTable(scopes, join(CONFDIR, 'rt_scopes'));
-  }
-  return scopes.get(scope) ?? String(scope);
+  return routeScopes().name(scope);
 }
 
 /**
@@ -72,17 +34,7 @@ export function scopeName(scope: number): string {
  * protocolName(4); // 'static'
  */
 export function protocolName(protocol: number): string {
-  if (!protos) {
-    protos = new Map([
-      [0, 'unspec'], [1, 'redirect'], [2, 'kernel'], [3, 'boot'], [4, 'static'], [8, 'gated'], [9, 'ra'],
-      [10, 'mrt'], [11, 'zebra'], [12, 'bird'], [13, 'dnrouted'], [14, 'xorp'], [15, 'ntk'], [16, 'dhcp'],
-      [17, 'mrouted'], [18, 'keepalived'], [42, 'babel'], [99, 'openr'], [186, 'bgp'], [187, 'isis'],
-      [188, 'ospf'], [189, 'rip'], [192, 'eigrp'],
-    ]);
-    readTable(protos, join(CONFDIR, 'rt_protos'));
-    readTableDir(protos, join(CONFDIR, 'rt_protos.d'));
-  }
-  return protos.get(protocol) ?? String(protocol);
+  return routeProtocols().name(protocol);
 }
 
 /** ll_type_n2a()'s table: ARPHRD_* → the word after `link/`. */

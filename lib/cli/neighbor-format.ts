@@ -2,14 +2,10 @@
  * Neighbors as `ip neigh show` prints them: the `ip -j` objects and the
  * readable lines, from typed Neighbors.
  */
-import type { Neighbor } from '../route/neighbor-decode.js';
+import { NTF_EXT_LEARNED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor } from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
-const NTF_PROXY = 0x08;
-const NTF_EXT_LEARNED = 0x10;
-const NTF_OFFLOADED = 0x20;
-const NTF_ROUTER = 0x80;
 /** USER_HZ: nda_cacheinfo counts clock ticks. */
 const HZ = 100;
 
@@ -43,7 +39,7 @@ function stateNames(state: number): string[] {
  * neighborJson is the object `ip -j neigh show` prints for one entry.
  *
  * @example
- * printJson(ctx, list.map((n) => neighborJson(n, view)));
+ * console.log(JSON.stringify(list.map((n) => neighborJson(n, view))));
  */
 export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
   const out: JsonObject = {};

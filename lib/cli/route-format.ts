@@ -47,6 +47,9 @@ const FLAG_NAMES: readonly (readonly [number, string])[] = [
   [RTM_F_OFFLOAD, 'rt_offload'], [RTM_F_TRAP, 'rt_trap'], [RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
 ];
 
+/** Every bit FLAG_NAMES prints: without one of them, there is nothing to print. */
+const PRINTED_FLAGS = FLAG_NAMES.reduce((mask, [bit]) => mask | bit, 0);
+
 /**
  * routeFlagNames lists the flag words `ip` prints for rtm_flags / rtnh_flags (print_rt_flags).
  *
@@ -55,19 +58,19 @@ const FLAG_NAMES: readonly (readonly [number, string])[] = [
  */
 export function routeFlagNames(flags: number): string[] {
   const names: string[] = [];
-  if ((flags & 0x2000_ffff) === 0) return names;
+  if ((flags & PRINTED_FLAGS) === 0) return names;
   for (const [bit, name] of FLAG_NAMES) if (flags & bit) names.push(name);
   return names;
 }
 
 /** JSON text of `flags`: "[]" in the common case, without allocating. */
 function flagsJson(flags: number): string {
-  if ((flags & 0x2000_ffff) === 0) return '[]';
+  if ((flags & PRINTED_FLAGS) === 0) return '[]';
   return `[${routeFlagNames(flags).map((n) => `"${n}"`).join(',')}]`;
 }
 
 function flagsText(flags: number): string {
-  if ((flags & 0x2000_ffff) === 0) return '';
+  if ((flags & PRINTED_FLAGS) === 0) return '';
   return routeFlagNames(flags).map((n) => `${n} `).join('');
 }
 

@@ -1,8 +1,9 @@
 /**
- * iproute2's name tables for routes and rules: tables (rt_tables), protocols
- * (rt_protos), scopes (rt_scopes), realms (rt_realms), DS fields
- * (rt_dsfield), each read from /etc/iproute2/<name> and <name>.d/*.conf on
- * first use, over the same built-in entries `ip` has; and route types.
+ * iproute2's name tables, the CLI's one reader of them: route tables
+ * (rt_tables), protocols (rt_protos), scopes (rt_scopes), realms (rt_realms),
+ * DS fields (rt_dsfield) and device groups (group), each read from
+ * /etc/iproute2/<name> and <name>.d/*.conf on first use, over the same
+ * built-in entries `ip` 6.1 has; and route types.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,6 +98,9 @@ export const routeProtocols = database('rt_protos', {
 /** rt_scopes: route scopes. */
 export const routeScopes = database('rt_scopes', { 0: 'global', 255: 'nowhere', 254: 'host', 253: 'link', 200: 'site' },
   255, 255);
+
+/** group: device groups (built in: default). */
+export const deviceGroups = database('group', { 0: 'default' }, 0xffffffff, 0xffffffff);
 
 /** rt_realms: routing realms. */
 export const routeRealms = database('rt_realms', { 0: 'unknown' }, 255, 0xffff);

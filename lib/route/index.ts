@@ -1,5 +1,4 @@
 export * from './constants.js';
-export * from './rtnetlink.js';
 export * from './link.js';
 export * from './link-info.js';
 export * from './address.js';
@@ -10,3 +9,5 @@ export * from './multipath.js';
 export * from './neighbor.js';
 export * from './rule.js';
 export * from './nexthop.js';
+export * from './nsid.js';
+export * from './nsids-of.js';

@@ -38,7 +38,7 @@ export interface SocketPoolOptions {
  *
  * @example
  * const lease = await pool.acquire();
- * try { await run(lease.transport); lease.release(); } catch { lease.destroy(); }
+ * try { await dumpOn(lease.transport); lease.release(); } catch { lease.destroy(); }
  */
 export interface SocketLease {
   readonly transport: Transport;

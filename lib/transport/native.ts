@@ -9,7 +9,7 @@ import { sep } from 'node:path';
 import { arch, platform } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { NetlinkError, NetlinkSyscallError } from '../errors.js';
-import type { SocketOptions } from './netlink-socket.js';
+import type { SocketOptions } from './socket-options.js';
 
 /**
  * Options of the native socket: `SocketOptions` with the namespace already

@@ -294,7 +294,7 @@ export class LiveStreams {
  *
  * @example
  * import http from 'node:http';
- * import { liveStreams, watchSource } from 'netlink-rx';
+ * import { liveStreams, watchSource } from 'netlink-rx/ui';
  *
  * const streams = liveStreams({ source: watchSource });
  * const server = http.createServer(streams.handler).listen(8080, '127.0.0.1');

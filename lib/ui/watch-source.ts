@@ -11,7 +11,7 @@ import type { LiveEvent, LiveSource, LiveTableSpec } from './live-source.js';
  * resyncs, shared with any other watcher of the same table in the process.
  *
  * @example
- * import { liveStreams, watchSource } from 'netlink-rx';
+ * import { liveStreams, watchSource } from 'netlink-rx/ui';
  *
  * const streams = liveStreams({ source: watchSource, netns: 'blue' });
  */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NLM_F_DUMP_FILTERED } from '../../lib/codec/header.js';
 import { AF_INET, AF_INET6, RTM_NEWROUTE } from '../../lib/route/constants.js';
 import { routeRequest, routes, type Route } from '../../lib/route/route.js';
-import { rtnetlink } from '../../lib/route/rtnetlink.js';
+import { rtnetlink } from '../../lib/client/rtnetlink.js';
 import { forEachDumpBatch } from '../../lib/rx/for-each-dump-batch.js';
 import { addRoutes, createNetns, isRoot, type Netns } from '../helpers/netns.js';
 

@@ -6,7 +6,7 @@
  * without loading RxJS (see commands/route.ts).
  */
 import { addressRequest, addressSelector, type Address, type AddressFilter } from '../../route/address-decode.js';
-import { RTEXT_FILTER_SKIP_STATS, type Link } from '../../route/link-decode.js';
+import { IFF_UP, RTEXT_FILTER_SKIP_STATS, type Link } from '../../route/link-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { addressJson, addressText } from '../address-format.js';
@@ -76,7 +76,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const shown = all.filter((link) => (ifindex === undefined || link.ifindex === ifindex) &&
     // With -4 / -6, ip leaves out links that have no address of the family.
     (ctx.family === undefined || groups.has(link.ifindex)));
-  const isUp = (link: Link) => !up || (link.flags & 1) !== 0;
+  const isUp = (link: Link) => !up || (link.flags & IFF_UP) !== 0;
   if (ctx.json) {
     // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {}.
     const json = new JsonArrayWriter(ctx.write, ctx.pretty);

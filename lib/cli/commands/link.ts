@@ -5,7 +5,7 @@
  * `linkSelector`, without loading RxJS (see commands/route.ts).
  */
 import {
-  RTEXT_FILTER_SKIP_STATS, linkRequest, linkSelector, type Link, type LinkFilter,
+  IFF_UP, RTEXT_FILTER_SKIP_STATS, linkRequest, linkSelector, type Link, type LinkFilter,
 } from '../../route/link-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
@@ -104,7 +104,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const candidates = filter.kind !== undefined || filter.master !== undefined
     ? await linkList(filter, options)
     : all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex);
-  const isShown = (link: Link) => !up || (link.flags & 1) !== 0;
+  const isShown = (link: Link) => !up || (link.flags & IFF_UP) !== 0;
   const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
   if (ctx.json) {
     // ip 6.1 opens each link's JSON object before its `up` check, so a down

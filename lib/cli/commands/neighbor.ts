@@ -5,7 +5,7 @@
  * commands/route.ts).
  */
 import {
-  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighborRequest, neighborSelector, type NeighborFilter,
+  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, NUD_NONE, neighborRequest, neighborSelector, type NeighborFilter,
 } from '../../route/neighbor-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
@@ -17,10 +17,16 @@ import { dumpOptions } from './link.js';
 
 const USAGE = 'Usage: nlrx neigh show [ dev NAME ] [ nud STATE|all ] [ proxy ]';
 
+/**
+ * What `nud none` selects: NUD_NONE is 0, so ip marks it with a bit above
+ * every NUD_* state (ipneigh.c: `if (state == 0) state = 0x100;`).
+ */
+const NUD_NONE_SELECTED = 0x100;
+
 /** nud_state_a2n() plus `none` and `all`. */
 function nudState(word: string): number {
   if (word === 'all') return ~0;
-  if (word === 'none') return 0x100;
+  if (word === 'none') return NUD_NONE_SELECTED;
   const entry = NUD_NAMES.find(([, name]) => name.toLowerCase() === word.toLowerCase());
   if (!entry) throw new UsageError(`Error: argument "${word}" is wrong: nud state is bad`);
   return entry[0];
@@ -76,7 +82,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       const n = select(msg);
       if (n === undefined) continue;
       if ((wanted & n.state) === 0 && (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) === 0 &&
-        !(n.state === 0 && (wanted & 0x100) !== 0)) continue;
+        !(n.state === NUD_NONE && (wanted & NUD_NONE_SELECTED) !== 0)) continue;
       if (json) json.push(JSON.stringify(neighborJson(n, view)));
       else text!.push(neighborText(n, view));
     }

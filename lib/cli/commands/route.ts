@@ -10,6 +10,7 @@ import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { JsonArrayWriter, TextWriter, routeJson, routeText, type RouteFormat } from '../route-format.js';
 import { routeProtocols, routeScopes, routeTables, routeTypeId } from '../route-names.js';
+import { RTPROT_UNSPEC } from '../../route/route-constants.js';
 import { routeRequest, routeSelector, type Route, type RouteFilter } from '../../route/route-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 
@@ -100,7 +101,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   // multipath routes through it), and filters scope itself.
   const keep = (route: Route): boolean =>
     (ifindex === undefined || route.oif === ifindex) && (scope === undefined || route.scope === scope) &&
-    (protocol !== 0 || route.protocol === 0);
+    (protocol !== RTPROT_UNSPEC || route.protocol === RTPROT_UNSPEC);
   const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
   const text = ctx.json ? undefined : new TextWriter(ctx.write);
   const select = routeSelector(filter);

@@ -2,8 +2,9 @@
 // what the first use threw. Run with --require ./fake-platform.cjs to pose as
 // another platform or architecture.
 const netlink = await import('netlink-rx');
+const { NETLINK_ROUTE } = await import('netlink-rx/constants');
 try {
-  new netlink.NetlinkSocket(netlink.NETLINK_ROUTE).close();
+  new netlink.NetlinkSocket(NETLINK_ROUTE).close();
   console.log(JSON.stringify({ imported: true, opened: true }));
 } catch (error) {
   console.log(JSON.stringify({

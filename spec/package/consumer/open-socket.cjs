@@ -1,6 +1,7 @@
 // CommonJS consumer: require() of the ES-module package (Node >= 20.19 loads ESM
 // from require). Opens a socket in the given namespace and reports its port id.
-const { NetlinkSocket, NetlinkError, NETLINK_ROUTE } = require('netlink-rx');
+const { NetlinkSocket, NetlinkError } = require('netlink-rx');
+const { NETLINK_ROUTE } = require('netlink-rx/constants');
 
 const socket = new NetlinkSocket(NETLINK_ROUTE, process.argv[2] ? { netns: process.argv[2] } : {});
 console.log(JSON.stringify({

@@ -2,10 +2,9 @@
 // namespace, dumps its links with a hand-built RTM_GETLINK request.
 // Prints {"names": [...], "addon": "<the netlink_rx.node this process mapped>"}.
 import { readFileSync } from 'node:fs';
-import {
-  AttributeCursor, MessageWriter, NetlinkSocket, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
-  NLM_F_DUMP, NLM_F_REQUEST, readHeader,
-} from 'netlink-rx';
+import { NetlinkSocket } from 'netlink-rx';
+import { AttributeCursor, MessageWriter, readHeader } from 'netlink-rx/codec';
+import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST } from 'netlink-rx/constants';
 
 // <linux/rtnetlink.h>: RTM_GETLINK; <linux/if_link.h>: IFLA_IFNAME; sizeof(struct ifinfomsg) = 16.
 const RTM_GETLINK = 18;

@@ -1,6 +1,6 @@
 import { firstValueFrom, forkJoin, lastValueFrom, map, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rtnetlink, type RtnetlinkClient } from '../../lib/route/rtnetlink.js';
+import { rtnetlink, type RtnetlinkClient } from '../../lib/client/rtnetlink.js';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
 
 interface IpRoute { dst: string; dev?: string; gateway?: string }

@@ -11,12 +11,12 @@ import { table } from '../live/table.js';
 import { watch } from '../live/watch.js';
 import { SocketPool } from '../rx/socket-pool.js';
 import { DUMP_BATCH_BYTES } from '../rx/socket-pools.js';
-import { addresses, type Address, type AddressFilter } from './address.js';
-import { links, type Link, type LinkFilter } from './link.js';
-import { neighbors, type Neighbor, type NeighborFilter } from './neighbor.js';
-import { nexthops, type Nexthop, type NexthopFilter } from './nexthop.js';
-import { routes, type Route, type RouteFilter } from './route.js';
-import { rules, type Rule, type RuleFilter } from './rule.js';
+import { addresses, type Address, type AddressFilter } from '../route/address.js';
+import { links, type Link, type LinkFilter } from '../route/link.js';
+import { neighbors, type Neighbor, type NeighborFilter } from '../route/neighbor.js';
+import { nexthops, type Nexthop, type NexthopFilter } from '../route/nexthop.js';
+import { routes, type Route, type RouteFilter } from '../route/route.js';
+import { rules, type Rule, type RuleFilter } from '../route/rule.js';
 
 /** Options of an rtnetlink client. */
 export interface RtnetlinkOptions {
@@ -50,7 +50,7 @@ export interface RtnetlinkClient {
   addresses(filter?: AddressFilter): Observable<Address>;
   /** Routes (RTM_GETROUTE): every table, both families unless filtered. */
   routes(filter?: RouteFilter): Observable<Route>;
-  /** Neighbours (RTM_GETNEIGH). */
+  /** Neighbors (RTM_GETNEIGH). */
   neighbors(filter?: NeighborFilter): Observable<Neighbor>;
   /** Policy routing rules (RTM_GETRULE). */
   rules(filter?: RuleFilter): Observable<Rule>;

@@ -1,0 +1,3 @@
+export * from './fake-kernel.js';
+export * from './messages.js';
+export * from './route-dump.js';
