@@ -77,7 +77,7 @@ export interface FamilyJson {
  * numbers, capabilities by name.
  *
  * @example
- * printJson(ctx, families.map(familyJson));
+ * console.log(JSON.stringify(families.map(familyJson)));
  */
 export function familyJson(family: GenlFamily): FamilyJson {
   const names: [number, string][] = [[GENL_ADMIN_PERM, 'admin'], [GENL_CMD_CAP_DO, 'do'], [GENL_CMD_CAP_DUMP, 'dump'],

@@ -3,48 +3,13 @@
  * field names, of which types — the declarative half of a family. Numbers
  * come from the kernel's uapi headers; nothing here reads bytes.
  */
-import type { AttributeType } from './attribute-type.js';
+import type { AttributeSet, AttributeSpec, AttributeType } from './family-description.js';
 
-/**
- * SubMessages describe a nest whose layout depends on another attribute's
- * value — IFLA_INFO_DATA is a bridge's attributes when IFLA_INFO_KIND is
- * "bridge". The nest is decoded after the walk, so attribute order does not
- * matter; a value without a case keeps the nest as raw attributes in
- * `otherwise`.
- *
- * @example
- * subMessages('kind', { bridge: ['bridge', bridgeAttributes] }, 'data');
- */
-export interface SubMessages {
-  /** The field (of the same object) whose value selects the layout. */
-  readonly by: string;
-  /** Per selector value: the field the decoded nest goes to, and its attribute set. */
-  readonly cases: Readonly<Record<string, readonly [key: string, set: AttributeSet]>>;
-  /** The field that keeps the raw attributes of a value without a case. */
-  readonly otherwise: string;
-}
-
-/**
- * AttributeSpec is one attribute of a set: its number, the object field it
- * fills, its type; `multi` collects repeated attributes into an array;
- * `alsoRaw` keeps a copy in `unknown` as well (a nest read only in part).
- *
- * @example
- * const spec: AttributeSpec = { type: IFLA_MTU, key: 'mtu', as: u32 };
- */
-export interface AttributeSpec {
-  readonly type: number;
-  readonly key: string;
-  readonly as?: AttributeType;
-  readonly multi?: boolean;
-  readonly alsoRaw?: boolean;
-  readonly sub?: SubMessages;
-  /** The field the value goes to when it is not the spec's own name (two attributes, one field: IPv4 or IPv6 source). */
-  readonly into?: string;
-}
+export type { AttributeSet, AttributeSpec, SubMessages } from './family-description.js';
 
 /** An attribute in a set's field map: everything of `AttributeSpec` but its key. */
 export type AttributeField = Omit<AttributeSpec, 'key'>;
+
 
 /**
  * AttributeSetOptions: `ignore` lists attribute numbers that carry nothing
@@ -56,22 +21,6 @@ export interface AttributeSetOptions {
   readonly unknown?: 'keep' | 'drop';
   /** Context for error messages, outermost first; default: `[name]`. */
   readonly context?: readonly string[];
-}
-
-/**
- * AttributeSet is a described set of attributes (an nla_policy, in the
- * kernel's terms), with what is needed to compile its walker.
- */
-export interface AttributeSet {
-  readonly name: string;
-  readonly context: readonly string[];
-  readonly attributes: readonly AttributeSpec[];
-  readonly ignore: readonly number[];
-  readonly keepUnknown: boolean;
-  /** The spec of an attribute number, if the set has one. */
-  spec(type: number): AttributeSpec | undefined;
-  /** The spec of a field name, if the set has one. */
-  field(key: string): AttributeSpec | undefined;
 }
 
 /**

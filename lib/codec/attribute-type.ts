@@ -4,65 +4,9 @@
  * decoding loop: `compileDecoder` turns a description made of these into
  * straight-line code, so a family costs what hand-written code costs.
  */
-import type { AttributeSet } from './attribute-set.js';
-import type { StructLayout } from './compile-decoder.js';
+import type { AttributeSet, AttributeType, Custom, StructLayout } from './family-description.js';
 
-/**
- * Custom decodes a payload no built-in type covers (a struct, a list of
- * structs, text whose form depends on another field). It throws a
- * `NetlinkDecodeError` for bytes it cannot read; the walker records that on
- * the object and goes on. `target` is the object being built (its fixed
- * header fields are already set), `problems` collects what nested parts
- * found wrong without failing the whole value.
- *
- * @example
- * const via: Custom<RouteVia> = (data, offset, length, target) => decodeVia(data, offset, length, ['route']);
- */
-export type Custom<V> = (data: Buffer, offset: number, length: number, target: Record<string, unknown>,
-  problems: import('../errors.js').NetlinkDecodeError[]) => V;
-
-/**
- * AttributeType says how a payload is read (and, for request attributes,
- * written). `expr` is a JavaScript expression over the payload — `d` the
- * buffer, `off` its offset, `n` its length, `o` the object being built — that
- * the compiler inlines (`X` is the message's object, whose fixed-header
- * fields are set; `C` the context for errors); `decode` is a function it calls instead; `set` is a
- * nested attribute set. `size` is the exact payload size, checked first;
- * `sizes` lists the sizes accepted when there are several.
- *
- * @example
- * attr(IFLA_MTU, u32); // mtu: the payload must be 4 bytes
- */
-export interface AttributeType<V = unknown> {
-  /** The type's name in error messages and docs: 'u32', 'string', 'struct rta_cacheinfo' … */
-  readonly name: string;
-  /** The payload's exact size in bytes, when it has one. */
-  readonly size?: number;
-  /** The payload sizes accepted, when there are several (a u32 or a u64). */
-  readonly sizes?: readonly number[];
-  /** The smallest payload accepted (structs that grow at their end). */
-  readonly minSize?: number;
-  /** An inlined expression reading the value (see above). */
-  readonly expr?: string;
-  /** A function `expr` calls as `$F` (a formatter it is parameterised with). */
-  readonly fn?: (...args: never[]) => unknown;
-  /** A function reading the value, for what an expression cannot say. */
-  readonly decode?: Custom<V>;
-  /** The attributes nested in this one. */
-  readonly set?: AttributeSet;
-  /** The items of a nested array (NLA_NESTED_ARRAY): each nested attribute, whatever its number, one object of this set. */
-  readonly items?: AttributeSet;
-  /** With `items`: the field of each item that records its attribute number (an index, a command …). */
-  readonly indexKey?: string;
-  /** With `set`: the nested attributes are fields of the enclosing object itself (no object of their own). */
-  readonly inline?: boolean;
-  /** With `set`: the value is this field of the nested object instead of the object. */
-  readonly pick?: string;
-  /** Writes a value as a payload (request attributes). */
-  encode?(value: V): Uint8Array;
-  /** The phantom value type, so descriptions can be checked against object types. */
-  readonly __value?: V;
-}
+export type { AttributeType, Custom } from './family-description.js';
 
 function le(size: number, write: (b: Buffer, value: number) => void): (value: number) => Uint8Array {
   return (value) => {

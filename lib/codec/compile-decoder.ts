@@ -12,27 +12,11 @@
  * to the message's `problems`. Only a message shorter than its fixed header
  * throws: it cannot be an object at all.
  */
-import type { AttributeSet, AttributeSpec } from './attribute-set.js';
-import type { AttributeType } from './attribute-type.js';
+import type { AttributeSet, AttributeSpec, AttributeType, StructLayout } from './family-description.js';
+
+export type { StructField, StructLayout } from './family-description.js';
 import { decodeRuntime } from './decode-runtime.js';
 import type { NetlinkDecodeError } from '../errors.js';
-
-/** One field of a fixed header: its offset and type (a fixed-size type with an `expr`). */
-export interface StructField {
-  readonly key: string;
-  readonly at: number;
-  readonly as: AttributeType;
-}
-
-/**
- * StructLayout is a fixed family header (struct rtmsg, ifinfomsg …): its
- * size and its fields; padding is simply not described.
- */
-export interface StructLayout {
-  readonly name: string;
-  readonly size: number;
-  readonly fields: readonly StructField[];
-}
 
 /**
  * struct describes a fixed header: `fields` maps names to [offset, type].

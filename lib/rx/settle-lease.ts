@@ -21,7 +21,8 @@ export type DumpEnd = 'done' | 'cancelled' | { readonly error: unknown };
  * next dump. Settling twice does nothing.
  *
  * @example
- * try { await run(lease.transport); settleLease(lease, 'done'); }
+ * const reader = DumpReader.start(lease.transport, request);
+ * try { for (;;) if (reader.read(await lease.transport.read()).done) break; settleLease(lease, 'done'); }
  * catch (error) { settleLease(lease, { error }); throw error; }
  */
 export function settleLease(lease: SocketLease, end: DumpEnd): void {
