@@ -15,6 +15,7 @@ export * from './codec/attribute-type.js';
 export * from './codec/attributes.js';
 export * from './codec/compile-decoder.js';
 export * from './codec/control.js';
+export * from './codec/family-description.js';
 export * from './codec/header.js';
 export * from './codec/message-description.js';
 export * from './codec/message.js';
