@@ -35,6 +35,8 @@ export { rules } from './route/rule.js';
 export type { Rule, RuleFilter, RuleRange } from './route/rule-decode.js';
 export { nexthops } from './route/nexthop.js';
 export type { Nexthop, NexthopFilter, NexthopGroupMember, NexthopResilientGroup } from './route/nexthop-decode.js';
+export { nexthopBuckets } from './route/nexthop-bucket.js';
+export type { NexthopBucket, NexthopBucketEntry, NexthopBucketFilter } from './route/nexthop-bucket-decode.js';
 export { nsids } from './route/nsid.js';
 export { nsidsOf } from './route/nsids-of.js';
 export type { Nsid } from './route/nsid-decode.js';

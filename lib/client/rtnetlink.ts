@@ -15,6 +15,7 @@ import { addresses, type Address, type AddressFilter } from '../route/address.js
 import { links, type Link, type LinkFilter } from '../route/link.js';
 import { neighbors, type Neighbor, type NeighborFilter } from '../route/neighbor.js';
 import { nexthops, type Nexthop, type NexthopFilter } from '../route/nexthop.js';
+import { nexthopBuckets, type NexthopBucket, type NexthopBucketFilter } from '../route/nexthop-bucket.js';
 import { routes, type Route, type RouteFilter } from '../route/route.js';
 import { rules, type Rule, type RuleFilter } from '../route/rule.js';
 
@@ -56,6 +57,8 @@ export interface RtnetlinkClient {
   rules(filter?: RuleFilter): Observable<Rule>;
   /** Nexthop objects and groups (RTM_GETNEXTHOP). */
   nexthops(filter?: NexthopFilter): Observable<Nexthop>;
+  /** The buckets of resilient nexthop groups (RTM_GETNEXTHOPBUCKET). */
+  nexthopBuckets(filter?: NexthopBucketFilter): Observable<NexthopBucket>;
   /** A table and every change to it: rows, `synced`, then add / change / remove (see `watch`). */
   watch<K extends LiveKind>(kind: K, filter?: LiveFilter<K>, options?: LiveTableOptions): Observable<TableEvent<LiveObject<K>>>;
   /** The whole current table after the initial sync and after each batch of changes (see `table`). */
@@ -88,6 +91,7 @@ export function rtnetlink(options: RtnetlinkOptions = {}): RtnetlinkClient {
     neighbors: (filter) => neighbors(filter, dumpOptions),
     rules: (filter) => rules(filter, dumpOptions),
     nexthops: (filter) => nexthops(filter, dumpOptions),
+    nexthopBuckets: (filter) => nexthopBuckets(filter, dumpOptions),
     watch: (kind, filter, liveOptions) => watch(kind, filter, { netns, ...liveOptions }),
     table: (kind, filter, liveOptions) => table(kind, filter, { netns, ...liveOptions }),
     close: () => pool.close(),

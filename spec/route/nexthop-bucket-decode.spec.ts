@@ -11,7 +11,7 @@ import { filter, map } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETLINK_ROUTE, readHeader } from '../../lib/codec/header.js';
 import { NetlinkDecodeError } from '../../lib/errors.js';
-import { dump } from '../../lib/rx/dump.js';
+import { nexthopBuckets } from '../../lib/route/nexthop-bucket.js';
 import { AF_UNSPEC } from '../../lib/route/constants.js';
 import {
   RTM_GETNEXTHOPBUCKET, decodeNexthopBucket, decodeNexthopBucketRequest, nexthopBucketRequest, nexthopBucketSelector,
@@ -105,11 +105,8 @@ describe.skipIf(!isRoot)('nexthop bucket dumps against ip -j nexthop bucket show
   });
   afterAll(() => ns?.remove());
 
-  const ours = (f: NexthopBucketFilter = {}) => {
-    const select = nexthopBucketSelector(f);
-    return lastValueFrom(dump(nexthopBucketRequest(f), { netns: ns.name, strictCheck: true }).pipe(
-      map(select), filter((b): b is NexthopBucket => b !== undefined), toArray()));
-  };
+  // nexthopBuckets(): the typed dump, the request and selector above through the engine.
+  const ours = (f: NexthopBucketFilter = {}) => lastValueFrom(nexthopBuckets(f, { netns: ns.name }).pipe(toArray()));
   // idle_time moves between two reads; every other field must match.
   const key = (id: number | undefined, index: number | undefined, nhid: number | undefined) => `${id}/${index}/${nhid}`;
 
