@@ -7,7 +7,6 @@
  */
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
-import { filter, map } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETLINK_ROUTE, readHeader } from '../../lib/codec/header.js';
 import { NetlinkDecodeError } from '../../lib/errors.js';
@@ -15,7 +14,7 @@ import { nexthopBuckets } from '../../lib/route/nexthop-bucket.js';
 import { AF_UNSPEC } from '../../lib/route/constants.js';
 import {
   RTM_GETNEXTHOPBUCKET, decodeNexthopBucket, decodeNexthopBucketRequest, nexthopBucketRequest, nexthopBucketSelector,
-  type NexthopBucket, type NexthopBucketFilter,
+  type NexthopBucketFilter,
 } from '../../lib/route/nexthop-bucket-decode.js';
 import { NHMSG_SIZE } from '../../lib/route/nexthop-decode.js';
 import { RTPROT_BOOT } from '../../lib/route/route-constants.js';
