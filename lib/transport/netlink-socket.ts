@@ -29,7 +29,9 @@ export interface SocketOptions {
    * Batches a native reader thread may read ahead of demand (default 0: none,
    * every recv waits for a `read()`). With 1–4, the kernel produces the next
    * dump chunk on another core while JavaScript decodes this one; memory stays
-   * bounded by `readAhead × batchBytes`.
+   * bounded by `readAhead × batchBytes`. The thread starts only on a request's
+   * second read (a reply of one batch is read on the event loop, as without
+   * read-ahead), and it never reads while a request is sent.
    */
   readAhead?: number;
 }
@@ -102,6 +104,14 @@ export class NetlinkSocket implements Transport {
   /** recvmsg calls that returned a datagram so far: a measure for tests and benchmarks. */
   get recvCalls(): number {
     return this.#native.stats().recvCalls;
+  }
+
+  /**
+   * Batches the read-ahead thread has read and not yet delivered; -1 while the
+   * socket has not started one (it starts on the second read of a request).
+   */
+  get readAheadQueued(): number {
+    return this.#native.stats().readAhead;
   }
 
   send(data: Uint8Array): void {

@@ -290,20 +290,6 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
       expect(ahead.routes).toBe(plain.routes);
     });
 
-    it('reads no more than readAhead batches ahead of demand', async () => {
-      const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, readAhead: 2, batchDatagrams: 4 });
-      try {
-        socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 11));
-        await socket.read();
-        await new Promise((r) => setTimeout(r, 200)); // the reader thread runs ahead meanwhile
-        // One batch delivered plus at most two queued, 4 datagrams each; the dump has ~160.
-        expect(socket.recvCalls).toBeGreaterThan(4);
-        expect(socket.recvCalls).toBeLessThanOrEqual(12);
-      } finally {
-        socket.close();
-      }
-    });
-
     it('closes read-ahead sockets mid-dump without leaking fds or threads', async () => {
       const threads = () => readdirSync('/proc/self/task').length;
       const before = openFds();
