@@ -89,6 +89,38 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     expect(code(() => new NetlinkSocket(99))).toBe('EPROTONOSUPPORT');
   });
 
+  it('names a missing namespace (ENOENT)', () => {
+    const error = (() => {
+      try {
+        new NetlinkSocket(NETLINK_ROUTE, { netns: 'nlrx-test-does-not-exist' });
+      } catch (e) {
+        return e as NetlinkSyscallError;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'ENOENT', syscall: 'open' });
+    expect(error?.message).toContain('"nlrx-test-does-not-exist"');
+    expect(error?.message).toContain('does not exist');
+  });
+
+  it('says that entering a namespace needs root (EPERM from setns, as another user)', async () => {
+    const socketModule = fileURLToPath(new URL('../../dist/transport/netlink-socket.js', import.meta.url));
+    // An unprivileged user can open its own namespace file, but setns needs CAP_SYS_ADMIN.
+    const script = `
+      const { NetlinkSocket } = await import(${JSON.stringify(socketModule)});
+      try { new NetlinkSocket(0, { netns: '/proc/self/ns/net' }); console.log(JSON.stringify({ opened: true })); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, syscall: e.syscall, name: e.name, message: e.message })); }
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    await new Promise((resolve) => child.on('exit', resolve));
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+    expect(result).toMatchObject({ code: 'EPERM', syscall: 'setns' });
+    expect(result.message).toContain('/proc/self/ns/net');
+    expect(result.message).toContain('needs root (CAP_SYS_ADMIN)');
+  });
+
   it('refuses to send after close, and closing twice is harmless', () => {
     const socket = new NetlinkSocket(NETLINK_ROUTE);
     socket.close();
