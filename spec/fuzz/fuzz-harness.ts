@@ -133,7 +133,7 @@ function mutate(r: Random, ds: Buffer[], seq: number, pid: number): void {
       for (let i = 1 + int(r, 4); i > 0 && d?.length; i--) d[int(r, d.length)] ^= 1 << int(r, 8);
       break;
     case 1: // nlmsg_len changed, often to a length near 2^32
-      if (header >= 0) d.writeUInt32LE(r() < 0.5 ? pick(r, LENGTHS) : Math.max(0, d.readUInt32LE(header) + int(r, 17) - 8), header);
+      if (header >= 0) d.writeUInt32LE(r() < 0.5 ? pick(r, LENGTHS) : Math.max(0, d.readUInt32LE(header) + int(r, 17) - 8) % 2 ** 32, header);
       break;
     case 2: // truncated at any offset
       if (d) ds[at] = d.subarray(0, int(r, d.length + 1));
