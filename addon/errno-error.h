@@ -3,11 +3,9 @@
 #include <napi.h>
 #include <string.h>
 #include <uv.h>
-
 #include <string>
 
 namespace nlrx {
-
 // ErrnoError builds `Error("<syscall>: <strerror> (<CODE>)")` with .errno (positive,
 // as in <errno.h>), .code ('ENOENT' …) and .syscall, so callers branch on .code.
 inline Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const char* detail = nullptr) {
@@ -19,5 +17,4 @@ inline Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const
   error.Set("syscall", Napi::String::New(env, syscall));
   return error;
 }
-
 }  // namespace nlrx

@@ -1,12 +1,10 @@
 #include "recv-batch.h"
-
 #include <errno.h>
 #include <linux/netlink.h>
 #include <string.h>
 #include <sys/socket.h>
 
 namespace nlrx {
-
 size_t RecvDatagrams(int fd, size_t max_bytes, size_t max_datagrams, RecvBatch* out) {
   out->data.resize(max_bytes);
   size_t used = 0, calls = 0;
@@ -45,5 +43,4 @@ size_t RecvDatagrams(int fd, size_t max_bytes, size_t max_datagrams, RecvBatch* 
   if (used < out->data.capacity() / 2) out->data.shrink_to_fit();  // do not pin an empty buffer
   return calls;
 }
-
 }  // namespace nlrx

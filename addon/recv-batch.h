@@ -4,9 +4,7 @@
 #include <vector>
 
 namespace nlrx {
-
-// What one wakeup read: datagrams back to back in `data`, the end offset of
-// each in `ends`, its source nsid in `nsids` (-1 when none).
+// One wakeup's datagrams back to back in `data`, each one's end offset in `ends`, source nsid in `nsids` (-1: none).
 struct RecvBatch {
   std::vector<uint8_t> data;
   std::vector<uint32_t> ends;
@@ -14,9 +12,7 @@ struct RecvBatch {
   bool truncated = false;  // the last datagram was cut (MSG_TRUNC)
   int err = 0;             // an errno met after (or instead of) the datagrams
 };
-
-// Reads what is queued now, up to max_bytes / max_datagrams (at least one
-// datagram, whatever its size), never blocking. Returns the recvmsg calls made.
+// Reads what is queued now, up to max_bytes / max_datagrams (at least one datagram,
+// whatever its size), never blocking. Returns the recvmsg calls made.
 std::size_t RecvDatagrams(int fd, std::size_t max_bytes, std::size_t max_datagrams, RecvBatch* out);
-
 }  // namespace nlrx

@@ -48,6 +48,19 @@ export interface AckDetails extends KernelErrorDetails {
 }
 
 /**
+ * Throws unless the message lies within its buffer: the parsers are exported,
+ * so a hand-made `NetlinkMessage` may claim any offset and length.
+ */
+function checkBounds(msg: NetlinkMessage, name: string): void {
+  const { offset, length, data } = msg;
+  if (!(Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= NLMSG_HDRLEN &&
+    length <= data.length - offset)) {
+    throw new NetlinkDecodeError(`${name} of ${length} bytes at ${offset} lies outside its batch of ${data.length}`,
+      offset, [name]);
+  }
+}
+
+/**
  * parseError reads an NLMSG_ERROR message:
  *
  * ```c
@@ -61,12 +74,16 @@ export interface AckDetails extends KernelErrorDetails {
  * `requestType` is the echoed request's `nlmsg_type`. Throws a
  * `NetlinkDecodeError` (`EPROTO`) when the message is too short to hold the
  * errno and the echoed header, or `error` is positive. Malformed ack TLVs are
- * skipped: the errno is what counts.
+ * skipped: the errno is what counts. So are all TLVs when the echoed request's
+ * `nlmsg_len` (read from the wire) says it does not fit in this message:
+ * where they would start is then unknown, and nothing outside the message is
+ * ever read as ext-ack text.
  *
  * @example
  * const { errno, extAckMessage } = parseError(msg);
  */
 export function parseError(msg: NetlinkMessage): AckDetails {
+  checkBounds(msg, 'NLMSG_ERROR');
   const payload = msg.offset + NLMSG_HDRLEN;
   const end = msg.offset + msg.length;
   if (end - payload < ERRNO_SIZE + NLMSG_HDRLEN) {
@@ -81,7 +98,10 @@ export function parseError(msg: NetlinkMessage): AckDetails {
   if (msg.flags & NLM_F_ACK_TLVS) {
     // The kernel reserves NLMSG_ALIGN(sizeof(nlmsgerr) + echoed payload) before the TLVs.
     const echoedLength = msg.flags & NLM_F_CAPPED ? NLMSG_HDRLEN : msg.data.readUInt32LE(echoed);
-    readAckAttributes(msg.data, payload + align(ERRNO_SIZE + Math.max(echoedLength, NLMSG_HDRLEN)), end, details);
+    // Compared before any arithmetic on it: a length near 2^32 must not wrap into the message.
+    if (echoedLength <= end - echoed) {
+      readAckAttributes(msg.data, payload + align(ERRNO_SIZE + Math.max(echoedLength, NLMSG_HDRLEN)), end, details);
+    }
   }
   return details;
 }
@@ -97,6 +117,7 @@ export function parseError(msg: NetlinkMessage): AckDetails {
  * const { errno } = parseDone(msg); // 0: the dump ended well
  */
 export function parseDone(msg: NetlinkMessage): AckDetails {
+  checkBounds(msg, 'NLMSG_DONE');
   const payload = msg.offset + NLMSG_HDRLEN;
   const end = msg.offset + msg.length;
   if (end === payload) return { errno: 0 };

@@ -53,6 +53,10 @@ export function splitMessages(batch: Batch): SplitResult {
   let start = 0;
   for (let d = 0; d < whole; d++) {
     const end = ends[d];
+    // A transport's own framing is checked too: datagram ends must rise within the buffer.
+    if (!(end >= start && end <= data.length)) {
+      return { messages, error: new NetlinkDecodeError(`datagram end ${end} outside the batch of ${data.length} bytes`, start, ['batch']) };
+    }
     let at = start;
     while (at < end) {
       if (end - at < NLMSG_HDRLEN) {

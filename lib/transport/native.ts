@@ -18,6 +18,12 @@ import type { SocketOptions } from './socket-options.js';
 export interface NativeSocketOptions extends Omit<SocketOptions, 'netns'> {
   /** A network namespace file (e.g. /run/netns/blue). */
   netnsPath?: string;
+  /**
+   * Makes one native step fail, for the specs of the failure paths only:
+   * `open` after the fd was opened, `async` (uv_async_init), `thread`
+   * (pthread_create) or `poll` (the reader thread's poll()).
+   */
+  testFault?: 'open' | 'async' | 'thread' | 'poll';
 }
 
 /**
@@ -48,6 +54,8 @@ export interface NativeSocketStats {
   closed: boolean;
   /** recvmsg calls that returned a datagram so far. */
   recvCalls: number;
+  /** Batches the read-ahead thread holds, not yet delivered; -1 while no reader thread was started. */
+  readAhead: number;
 }
 
 /** One AF_NETLINK socket (SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK), bound and connected to the kernel. */

@@ -26,6 +26,28 @@ export function namespacePath(netns: string): string {
 }
 
 /**
+ * namespaceError says what to do about a failure to enter namespace `netns`
+ * (file `path`): a missing namespace is named, a refusal says it needs root.
+ * Other errors, and errors of sockets opened without a namespace, are
+ * returned as they are; `code`, `errno` and `syscall` never change.
+ *
+ * @example
+ * throw namespaceError(asNetlinkError(error), 'blue', '/run/netns/blue');
+ */
+export function namespaceError(error: unknown, netns: string | undefined, path: string | undefined): unknown {
+  if (netns === undefined || !(error instanceof NetlinkSyscallError)) return error;
+  const { code, errno, syscall } = error;
+  const named = netns === path ? `network namespace ${path}` : `network namespace "${netns}" (${path})`;
+  let advice: string | undefined;
+  if (syscall === 'open' && code === 'ENOENT') advice = `${named} does not exist`;
+  else if ((syscall === 'setns' && code === 'EPERM') || (syscall === 'open' && code === 'EACCES')) {
+    advice = `entering ${named} needs root (CAP_SYS_ADMIN)`;
+  } else if (syscall === 'setns' && code === 'EINVAL') advice = `${path} is not a network namespace`;
+  if (advice === undefined) return error;
+  return new NetlinkSyscallError(`${advice}: ${error.message}`, errno, syscall, code);
+}
+
+/**
  * NetlinkSocket is the real transport: a non-blocking AF_NETLINK socket read
  * on demand from the event loop. Nothing is read while no read is pending.
  *
@@ -40,7 +62,8 @@ export class NetlinkSocket implements Transport {
 
   /**
    * Opens a socket of `protocol` (e.g. `NETLINK_ROUTE` = 0).
-   * Throws a `NetlinkSyscallError` (`ENOENT` for a missing namespace, …).
+   * Throws a `NetlinkSyscallError`: `ENOENT` for a missing namespace and
+   * `EPERM` (setns) without CAP_SYS_ADMIN, both naming the namespace, …
    *
    * @example
    * const socket = new NetlinkSocket(0, { netns: 'blue' });
@@ -51,14 +74,11 @@ export class NetlinkSocket implements Transport {
   constructor(protocol: number, options: SocketOptions = {}) {
     const { NetlinkSocket: Native } = loadNative();
     const { netns, ...rest } = options;
+    const netnsPath = netns === undefined ? undefined : namespacePath(netns);
     try {
-      this.#native = new Native(protocol, {
-        extAck: true,
-        ...rest,
-        netnsPath: netns === undefined ? undefined : namespacePath(netns),
-      });
+      this.#native = new Native(protocol, { extAck: true, ...rest, netnsPath });
     } catch (error) {
-      throw asNetlinkError(error);
+      throw namespaceError(asNetlinkError(error), netns, netnsPath);
     }
     this.#portId = this.#native.stats().portId;
   }
@@ -74,6 +94,14 @@ export class NetlinkSocket implements Transport {
   /** recvmsg calls that returned a datagram so far: a measure for tests and benchmarks. */
   get recvCalls(): number {
     return this.#native.stats().recvCalls;
+  }
+
+  /**
+   * Batches the read-ahead thread has read and not yet delivered; -1 while the
+   * socket has not started one (it starts on the second read of a request).
+   */
+  get readAheadQueued(): number {
+    return this.#native.stats().readAhead;
   }
 
   send(data: Uint8Array): void {

@@ -24,7 +24,9 @@ export interface SocketOptions {
    * Batches a native reader thread may read ahead of demand (default 0: none,
    * every recv waits for a `read()`). With 1–4, the kernel produces the next
    * dump chunk on another core while JavaScript decodes this one; memory stays
-   * bounded by `readAhead × batchBytes`.
+   * bounded by `readAhead × batchBytes`. The thread starts only on a request's
+   * second read (a reply of one batch is read on the event loop, as without
+   * read-ahead), and it never reads while a request is sent.
    */
   readAhead?: number;
 }

@@ -61,6 +61,42 @@ describe('parseError (struct nlmsgerr)', () => {
   });
 });
 
+describe('parseError: lengths from the wire', () => {
+  // The batch holds 4 bytes before the message: an NLMSGERR_ATTR_MSG header whose
+  // text would be the message's own first bytes, were the TLVs looked for there.
+  const planted = Buffer.from([8, 0, 1, 0]);
+  const withEchoedLength = (echoedLength: number) => {
+    const msg = nlmsgerr(5, 1, EINVAL, request, { message: 'the real text' });
+    msg.writeUInt32LE(echoedLength, 16 + 4); // the echoed request's nlmsg_len
+    const bytes = Buffer.concat([planted, msg]);
+    return readHeader(bytes, planted.length);
+  };
+
+  it.each([
+    ['just below 2^32, where a 32-bit align wrapped to 20 bytes before the message', 0xffff_ffe8],
+    ['2^32 - 4, where a 32-bit align wrapped to 0', 0xffff_fffc],
+    ['2^31', 0x8000_0000],
+    ['one byte past the message', 4 + 28 + 24 + 1],
+  ])('reads no ext-ack text when the echoed nlmsg_len is %s', (_name, echoedLength) => {
+    const details = parseError(withEchoedLength(echoedLength));
+    expect(details).toEqual({ errno: EINVAL, requestType: 26 });
+  });
+
+  it('still reads the TLVs when the echoed nlmsg_len is right', () => {
+    expect(parseError(withEchoedLength(28)).extAckMessage).toBe('the real text');
+  });
+
+  it.each([
+    ['NLMSG_ERROR', parseError, nlmsgerr(5, 1, EINVAL, request)],
+    ['NLMSG_DONE', parseDone, done(5, 1, EINVAL)],
+  ])('fails %s with EPROTO when the message claims bytes outside its buffer', (_name, parse, bytes) => {
+    const msg = readHeader(bytes, 0);
+    for (const claimed of [{ length: bytes.length + 4 }, { length: 0xffff_fff0 }, { offset: -4 }, { offset: 1e20 }, { length: 8 }]) {
+      expect(() => parse({ ...msg, ...claimed })).toThrow(expect.objectContaining({ code: 'EPROTO' }));
+    }
+  });
+});
+
 describe('parseDone', () => {
   it('reads a dump that ended well', () => {
     expect(parseDone(view(done(5, 1)))).toEqual({ errno: 0 });

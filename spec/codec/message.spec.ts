@@ -62,6 +62,17 @@ describe('splitMessages', () => {
     expect(error).toMatchObject({ code: 'EPROTO', offset: first.length });
   });
 
+  it.each([
+    ['past the buffer', [20], 16],
+    ['falling', [16, 8], 32],
+    ['near 2^32', [0xffff_fff0], 16],
+  ])('fails with EPROTO on datagram ends %s (a transport’s framing is checked too)', (_name, ends, size) => {
+    const data = Buffer.concat([done(1, 1, 0, { bare: true }), Buffer.alloc(size - 16)]);
+    const { error } = splitMessages({ data, ends: Uint32Array.from(ends), truncated: false });
+    expect(error).toBeInstanceOf(NetlinkDecodeError);
+    expect(error?.code).toBe('EPROTO');
+  });
+
   it('returns nothing for an empty batch', () => {
     expect(splitMessages(batch([]))).toEqual({ messages: [] });
   });

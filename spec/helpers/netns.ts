@@ -12,6 +12,8 @@ import { join } from 'node:path';
 /** Integration specs need root (to create namespaces); without it they are skipped with this reason. */
 export const isRoot = process.getuid?.() === 0;
 export const skipReason = 'integration specs create network namespaces and need root: run them as root';
+// CI (.ci/run) sets NLRX_REQUIRE_KERNEL: there a skipped real-kernel spec would be a silent pass.
+if (!isRoot && process.env.NLRX_REQUIRE_KERNEL) throw new Error(`NLRX_REQUIRE_KERNEL is set but ${skipReason}`);
 if (!isRoot) console.warn(`SKIPPED: ${skipReason}`);
 
 const live = new Set<string>();
