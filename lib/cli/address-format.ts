@@ -6,7 +6,9 @@ import {
   IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY, INFINITY_LIFE_TIME, type Address,
 } from '../route/address-decode.js';
 import { AF_INET, AF_INET6 } from '../route/constants.js';
-import type { Json, JsonObject } from './link-format.js';
+import { linkJson, linkText, type Json, type JsonObject, type LinkView } from './link-format.js';
+import type { Link } from '../route/link-decode.js';
+import type { ObjectFormat } from './object-output.js';
 import { ADDRESS_FLAG_NAMES, scopeName } from './names.js';
 
 /** print_ifa_flags(): each flag by name, `dynamic` for a missing permanent, `temporary` for IPv6 secondary. */
@@ -102,4 +104,25 @@ export function addressText(addr: Address): string {
     line += `\n       valid_lft ${text(valid, false)} preferred_lft ${text(preferred, (addr.flags & IFA_F_DEPRECATED) !== 0)}`;
   }
   return `${line}\n`;
+}
+
+/**
+ * linkAddressesFormat is how `nlrx addr show` prints a link: the link, then
+ * its addresses (`groups`, by ifindex) — in JSON as the link's `addr_info`.
+ * A link `shown` rejects prints as `{}` in JSON and not at all in text, as
+ * ip 6.1 does.
+ *
+ * @example
+ * linkAddressesFormat(view, groups, (link) => (link.flags & IFF_UP) !== 0).text(link); // the link's lines, then its addresses'
+ */
+export function linkAddressesFormat(view: LinkView, groups: ReadonlyMap<number, readonly Address[]>,
+  shown: (link: Link) => boolean): ObjectFormat<Link> {
+  return {
+    json: (link) => (shown(link)
+      ? JSON.stringify({ ...linkJson(link, view), addr_info: (groups.get(link.ifindex) ?? []).map(addressJson) })
+      : '{}'),
+    text: (link) => (shown(link)
+      ? linkText(link, view) + (groups.get(link.ifindex) ?? []).map(addressText).join('')
+      : ''),
+  };
 }

@@ -37,13 +37,3 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
-
-/**
- * printJson writes `value` as iproute2 does: compact, one line, or indented with `-p`.
- *
- * @example
- * printJson(ctx, [{ ifindex: 1, ifname: 'lo' }]);
- */
-export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.write(`${ctx.pretty ? JSON.stringify(value, null, 4) : JSON.stringify(value)}\n`);
-}

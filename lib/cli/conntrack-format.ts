@@ -3,6 +3,7 @@
  * (libnetfilter_conntrack's default output), byte for byte, and as
  * `nlrx -j conntrack` JSON.
  */
+import type { ObjectFormat } from './object-output.js';
 import type { Conntrack, ConntrackCounters, ConntrackTuple } from '../netfilter/conntrack-decode.js';
 import {
   DCCP_CONNTRACK_NAMES, IPS_ASSURED, IPS_HW_OFFLOAD, IPS_NAMES, IPS_OFFLOAD, IPS_SEEN_REPLY, SCTP_CONNTRACK_NAMES,
@@ -129,4 +130,15 @@ export function conntrackJson(ct: Conntrack): ConntrackJson {
     use: ct.use,
     id: ct.id,
   };
+}
+
+/**
+ * conntrackFormat is how `nlrx conntrack -L` prints an entry (`extended`:
+ * `-o extended`); its JSON is one object a line.
+ *
+ * @example
+ * conntrackFormat(false).text(entry); // 'tcp      6 431999 ESTABLISHED src=… use=1\n'
+ */
+export function conntrackFormat(extended: boolean): ObjectFormat<Conntrack> {
+  return { json: (ct) => JSON.stringify(conntrackJson(ct)), text: (ct) => `${conntrackText(ct, extended)}\n` };
 }

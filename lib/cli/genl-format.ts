@@ -2,6 +2,7 @@
  * Generic netlink families as iproute2's `genl ctrl list` prints them
  * (genl/ctrl.c), byte for byte, and as `nlrx -j` JSON.
  */
+import type { ObjectFormat } from './object-output.js';
 import {
   GENL_ADMIN_PERM, GENL_CMD_CAP_DO, GENL_CMD_CAP_DUMP, GENL_CMD_CAP_HASPOL,
 } from '../genl/genl-constants.js';
@@ -94,3 +95,11 @@ export function familyJson(family: GenlFamily): FamilyJson {
     mcast_groups: (family.mcastGroups ?? []).map((g) => ({ name: g.name, id: g.id })),
   };
 }
+
+/**
+ * familyFormat is how `nlrx genl ctrl list` prints a family.
+ *
+ * @example
+ * familyFormat.text(family); // '\nName: nlctrl\n\tID: 0x10 …'
+ */
+export const familyFormat: ObjectFormat<GenlFamily> = { json: (f) => JSON.stringify(familyJson(f)), text: familyText };

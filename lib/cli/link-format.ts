@@ -2,6 +2,7 @@
  * Links as `ip link show` / `ip address show` print them: the JSON object of
  * `ip -j` (same keys, same order) and the readable lines, from a typed Link.
  */
+import type { ObjectFormat } from './object-output.js';
 import { IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, type Link } from '../route/link-decode.js';
 import type { LinkStats64 } from '../route/link-info.js';
 import {
@@ -239,4 +240,19 @@ function linkNetnsText(nsid: number, view: LinkView): string {
   if (nsid < 0) return ' link-netnsid unknown';
   const name = view.nsidNames?.get(nsid);
   return name === undefined ? ` link-netnsid ${nsid}` : ` link-netns ${name}`;
+}
+
+/**
+ * linkFormat is how `nlrx link show` prints a link, for one view. A link
+ * `shown` rejects prints as `{}` in JSON and not at all in text: ip 6.1 opens
+ * each link's JSON object before its `up` check.
+ *
+ * @example
+ * linkFormat(view, (link) => (link.flags & IFF_UP) !== 0).json(link); // '{}' for a link that is down
+ */
+export function linkFormat(view: LinkView, shown: (link: Link) => boolean = () => true): ObjectFormat<Link> {
+  return {
+    json: (link) => (shown(link) ? JSON.stringify(linkJson(link, view)) : '{}'),
+    text: (link) => (shown(link) ? linkText(link, view) : ''),
+  };
 }

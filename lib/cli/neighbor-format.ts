@@ -2,6 +2,7 @@
  * Neighbors as `ip neigh show` prints them: the `ip -j` objects and the
  * readable lines, from typed Neighbors.
  */
+import type { ObjectFormat } from './object-output.js';
 import { NTF_EXT_LEARNED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor } from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
@@ -83,4 +84,14 @@ export function neighborText(n: Neighbor, view: NeighborView): string {
   for (const name of stateNames(n.state)) line += `${name} `;
   if (n.protocol) line += ` proto ${protocolName(n.protocol)} `;
   return `${line}\n`;
+}
+
+/**
+ * neighborFormat is how `nlrx neigh show` prints a neighbor, for one view.
+ *
+ * @example
+ * neighborFormat(view).json(n); // '{"dst":"10.0.0.2","dev":"v0",…}'
+ */
+export function neighborFormat(view: NeighborView): ObjectFormat<Neighbor> {
+  return { json: (n) => JSON.stringify(neighborJson(n, view)), text: (n) => neighborText(n, view) };
 }

@@ -2,6 +2,7 @@
  * `ip nexthop` output: a nexthop object as the JSON object of `ip -j nexthop
  * show` (iproute2 6.1's print_nexthop) or as its text line.
  */
+import type { ObjectFormat } from './object-output.js';
 import type { Nexthop } from '../route/nexthop-decode.js';
 import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop-decode.js';
 import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../route/route-constants.js';
@@ -64,4 +65,14 @@ export function nexthopJson(nh: Nexthop, links: LinkNames, details: boolean): st
  */
 export function nexthopText(nh: Nexthop, links: LinkNames, details: boolean): string {
   return `${nexthopFields(nh, links, details).map(([, , text]) => text).join('')}\n`;
+}
+
+/**
+ * nexthopFormat is how `nlrx nexthop show` prints a nexthop.
+ *
+ * @example
+ * nexthopFormat(links, false).text(nh); // 'id 1 via 10.1.0.2 dev v0 scope link \n'
+ */
+export function nexthopFormat(links: LinkNames, details: boolean): ObjectFormat<Nexthop> {
+  return { json: (nh) => nexthopJson(nh, links, details), text: (nh) => nexthopText(nh, links, details) };
 }

@@ -4,6 +4,7 @@
  * Both are built as strings by hand: at a million routes, a generic
  * serializer per object costs more than the decoding does.
  */
+import type { ObjectFormat } from './object-output.js';
 import type { Route } from '../route/route.js';
 import type { RouteNexthop } from '../route/multipath.js';
 import type { RouteMetrics } from '../route/route-metrics.js';
@@ -353,109 +354,11 @@ export function routeText(route: Route, f: RouteFormat): string {
 }
 
 /**
- * prettyJson writes a parsed `ip -j` value the way iproute2's json_writer
- * does with `-p`: `[ {` openers, 4-space indents, `[ ]` for empty arrays.
+ * routeFormat is how `nlrx route show` prints a route, for one view.
  *
  * @example
- * prettyJson([{ priority: 0, src: 'all' }]); // '[ {\n        "priority": 0,\n        "src": "all"\n    } ]'
+ * routeFormat(f).text(route); // 'default via 10.0.0.1 dev v0 \n'
  */
-export function prettyJson(value: unknown): string {
-  let out = '';
-  let depth = 0;
-  let sep = '';
-  const eol = () => { out += `\n${' '.repeat(depth * 4)}`; };
-  const emit = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      out += `${sep}[ `;
-      depth++;
-      sep = '';
-      for (const item of v) emit(item);
-      if (sep) out += ' ';
-      depth--;
-      out += ']';
-      sep = ',';
-    } else if (v !== null && typeof v === 'object') {
-      out += `${sep}{`;
-      depth++;
-      sep = '';
-      for (const [key, item] of Object.entries(v)) {
-        out += sep;
-        eol();
-        out += `${JSON.stringify(key)}: `;
-        sep = '';
-        emit(item);
-      }
-      depth--;
-      if (sep) eol();
-      out += '}';
-      sep = ',';
-    } else {
-      out += sep + JSON.stringify(v);
-      sep = ',';
-    }
-  };
-  emit(value);
-  return out;
-}
-
-/**
- * JsonArrayWriter streams `[obj,obj,…]\n` in large chunks (one write per
- * ~64 KiB, not per object), or with `-p` collects and pretty-prints at the end.
- *
- * @example
- * const out = new JsonArrayWriter(ctx.write, ctx.pretty);
- * out.push('{"dst":"default"}');
- * out.end();
- */
-export class JsonArrayWriter {
-  #chunk = '[';
-  #first = true;
-  readonly #items: string[] = [];
-
-  constructor(private readonly write: (text: string) => void, private readonly pretty: boolean) {}
-
-  push(json: string): void {
-    if (this.pretty) {
-      this.#items.push(json);
-      return;
-    }
-    this.#chunk += this.#first ? json : `,${json}`;
-    this.#first = false;
-    if (this.#chunk.length >= 65536) {
-      this.write(this.#chunk);
-      this.#chunk = '';
-    }
-  }
-
-  end(): void {
-    if (this.pretty) this.write(`${prettyJson(JSON.parse(`[${this.#items.join(',')}]`))}\n`);
-    else this.write(`${this.#chunk}]\n`);
-  }
-}
-
-/**
- * TextWriter batches output lines into large writes.
- *
- * @example
- * const out = new TextWriter(ctx.write);
- * out.push('default via 10.0.0.1 dev v0 \n');
- * out.end();
- */
-export class TextWriter {
-  #chunk = '';
-
-  constructor(private readonly write: (text: string) => void) {}
-
-  push(text: string): void {
-    this.#chunk += text;
-    if (this.#chunk.length >= 65536) {
-      this.write(this.#chunk);
-      this.#chunk = '';
-    }
-  }
-
-  end(): void {
-    if (this.#chunk) this.write(this.#chunk);
-    this.#chunk = '';
-  }
+export function routeFormat(f: RouteFormat): ObjectFormat<Route> {
+  return { json: (route) => routeJson(route, f), text: (route) => routeText(route, f) };
 }

@@ -2,6 +2,7 @@
  * `ip rule` output: a rule as the JSON object of `ip -j rule show`
  * (iproute2 6.1's print_rule) or as its text line.
  */
+import type { ObjectFormat } from './object-output.js';
 import type { Rule } from '../route/rule-decode.js';
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP,
   FR_ACT_TO_TBL } from '../route/rule-decode.js';
@@ -124,4 +125,14 @@ export function ruleJson(rule: Rule, details: boolean): string {
  */
 export function ruleText(rule: Rule, details: boolean): string {
   return `${ruleFields(rule, details).map(([, , text]) => text).join('')}\n`;
+}
+
+/**
+ * ruleFormat is how `nlrx rule show` prints a rule.
+ *
+ * @example
+ * ruleFormat(false).text(rule); // '0:\tfrom all lookup local\n'
+ */
+export function ruleFormat(details: boolean): ObjectFormat<Rule> {
+  return { json: (rule) => ruleJson(rule, details), text: (rule) => ruleText(rule, details) };
 }

@@ -9,10 +9,10 @@ import { addressRequest, addressSelector, type Address, type AddressFilter } fro
 import { IFF_UP, RTEXT_FILTER_SKIP_STATS, type Link } from '../../route/link-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { addressJson, addressText } from '../address-format.js';
-import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { linkAddressesFormat } from '../address-format.js';
+import type { LinkView } from '../link-format.js';
 import { netnsNames } from '../netns-names.js';
-import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { objectOutput } from '../object-output.js';
 import { byIndexOf, deviceIndex, dumpOptions, linkList } from './link.js';
 
 const USAGE = 'Usage: nlrx address show [ dev NAME ] [ up ]';
@@ -77,25 +77,10 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     // With -4 / -6, ip leaves out links that have no address of the family.
     (ctx.family === undefined || groups.has(link.ifindex)));
   const isUp = (link: Link) => !up || (link.flags & IFF_UP) !== 0;
-  if (ctx.json) {
-    // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {}.
-    const json = new JsonArrayWriter(ctx.write, ctx.pretty);
-    for (const link of shown) {
-      json.push(isUp(link) ? JSON.stringify({
-        ...linkJson(link, view),
-        addr_info: (groups.get(link.ifindex) ?? []).map(addressJson),
-      }) : '{}');
-    }
-    json.end();
-  } else {
-    // As ip does in plain text, peer namespaces by name where they have one.
-    if (shown.some((l) => isUp(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
-    const text = new TextWriter(ctx.write);
-    for (const link of shown) {
-      if (!isUp(link)) continue;
-      text.push(linkText(link, view));
-      for (const addr of groups.get(link.ifindex) ?? []) text.push(addressText(addr));
-    }
-    text.end();
-  }
+  // As ip does in plain text, peer namespaces by name where they have one.
+  if (!ctx.json && shown.some((l) => isUp(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
+  // ip 6.1 opens each link's JSON object before its `up` check: a down link prints as {} (see linkAddressesFormat).
+  const out = objectOutput(ctx, linkAddressesFormat(view, groups, isUp));
+  for (const link of shown) out.push(link);
+  out.end();
 }

@@ -5,7 +5,8 @@
  * line). The dump runs without RxJS; mark and zone are kernel-side filters.
  */
 import { UsageError, type CliContext } from '../cli-context.js';
-import { conntrackJson, conntrackText } from '../conntrack-format.js';
+import { conntrackFormat } from '../conntrack-format.js';
+import { objectOutput } from '../object-output.js';
 import { conntrackRequest, conntrackSelector, type ConntrackFilter } from '../../netfilter/conntrack-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 
@@ -70,23 +71,19 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   if (command === undefined) throw new UsageError(USAGE);
   const select = conntrackSelector(filter);
   let shown = 0;
-  let chunk = '';
+  const out = objectOutput(ctx, conntrackFormat(extended), { jsonLines: true });
   await forEachDumpBatch(conntrackRequest(filter), (batch) => {
     for (const msg of batch) {
       const entry = select(msg);
       if (entry === undefined) continue;
       shown++;
-      if (command === 'list') chunk += `${ctx.json ? JSON.stringify(conntrackJson(entry)) : conntrackText(entry, extended)}\n`;
-    }
-    if (chunk.length > 1 << 16) {
-      ctx.write(chunk);
-      chunk = '';
+      if (command === 'list') out.push(entry);
     }
   }, { netns: ctx.netns });
   if (command === 'count') {
     ctx.write(`${shown}\n`);
     return;
   }
-  ctx.write(chunk);
+  out.end();
   process.stderr.write(`nlrx conntrack: ${shown} flow entries have been shown.\n`);
 }

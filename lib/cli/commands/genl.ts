@@ -3,8 +3,9 @@
  * generic netlink families, as iproute2's `genl ctrl list` prints them;
  * `-j` prints `familyJson` objects. The dump runs without RxJS.
  */
-import { UsageError, printJson, type CliContext } from '../cli-context.js';
-import { familyJson, familyText } from '../genl-format.js';
+import { UsageError, type CliContext } from '../cli-context.js';
+import { familyFormat } from '../genl-format.js';
+import { objectOutput } from '../object-output.js';
 import { familiesRequest, familySelector, type GenlFamily } from '../../genl/nlctrl.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 
@@ -49,6 +50,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   } else {
     throw new UsageError(`Unknown ctrl command "${command}".\n${USAGE}`);
   }
-  if (ctx.json) printJson(ctx, families.map(familyJson));
-  else ctx.write(families.map(familyText).join(''));
+  const out = objectOutput(ctx, familyFormat);
+  for (const family of families) out.push(family);
+  out.end();
 }

@@ -9,9 +9,9 @@ import {
 } from '../../route/link-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { linkJson, linkText, type LinkView } from '../link-format.js';
+import { linkFormat, type LinkView } from '../link-format.js';
 import { netnsNames } from '../netns-names.js';
-import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { objectOutput } from '../object-output.js';
 
 const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
 
@@ -106,17 +106,10 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     : all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex);
   const isShown = (link: Link) => !up || (link.flags & IFF_UP) !== 0;
   const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
-  if (ctx.json) {
-    // ip 6.1 opens each link's JSON object before its `up` check, so a down
-    // link prints as {}: kept, for output identical to ip's.
-    const json = new JsonArrayWriter(ctx.write, ctx.pretty);
-    for (const link of candidates) json.push(isShown(link) ? JSON.stringify(linkJson(link, view)) : '{}');
-    json.end();
-  } else {
-    // Only plain text names peer namespaces, and only when a shown link has one.
-    if (candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
-    const text = new TextWriter(ctx.write);
-    for (const link of candidates) if (isShown(link)) text.push(linkText(link, view));
-    text.end();
-  }
+  // Only plain text names peer namespaces, and only when a shown link has one.
+  if (!ctx.json && candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
+  // ip 6.1 opens each link's JSON object before its `up` check, so a down link prints as {} (see linkFormat).
+  const out = objectOutput(ctx, linkFormat(view, isShown));
+  for (const link of candidates) out.push(link);
+  out.end();
 }

@@ -11,8 +11,8 @@ import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
-import { neighborJson, neighborText, type NeighborView } from '../neighbor-format.js';
-import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { neighborFormat, type NeighborView } from '../neighbor-format.js';
+import { objectOutput } from '../object-output.js';
 import { dumpOptions } from './link.js';
 
 const USAGE = 'Usage: nlrx neigh show [ dev NAME ] [ nud STATE|all ] [ proxy ]';
@@ -75,18 +75,15 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const select = neighborSelector(filter);
   // Formatted and written in large chunks as the batches arrive (the kernel
   // fills the next one meanwhile); nothing is held but the current chunk.
-  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
-  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  const out = objectOutput(ctx, neighborFormat(view));
   await forEachDumpBatch(neighborRequest(filter), (batch) => {
     for (const msg of batch) {
       const n = select(msg);
       if (n === undefined) continue;
       if ((wanted & n.state) === 0 && (n.flags & (NTF_PROXY | NTF_EXT_LEARNED)) === 0 &&
         !(n.state === NUD_NONE && (wanted & NUD_NONE_SELECTED) !== 0)) continue;
-      if (json) json.push(JSON.stringify(neighborJson(n, view)));
-      else text!.push(neighborText(n, view));
+      out.push(n);
     }
   }, options);
-  json?.end();
-  text?.end();
+  out.end();
 }

@@ -6,8 +6,8 @@
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
-import { nexthopJson, nexthopText } from '../nexthop-format.js';
-import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { nexthopFormat } from '../nexthop-format.js';
+import { objectOutput } from '../object-output.js';
 import { parseUnsigned } from '../route-names.js';
 import { nexthopRequest, nexthopSelector, type NexthopFilter } from '../../route/nexthop-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
@@ -54,8 +54,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       return;
     } else throw new UsageError(`Error: argument "${arg}" is wrong: \n${USAGE}`);
   }
-  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
-  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  const out = objectOutput(ctx, nexthopFormat(links, ctx.details));
   let found = false;
   // `id N` is a lookup in ip (RTM_GETNEXTHOP of one id); the dump filtered here shows the same object.
   const dumped: NexthopFilter = id === undefined ? filter : {};
@@ -65,11 +64,9 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       const nh = select(msg);
       if (nh === undefined || (id !== undefined && nh.id !== id)) continue;
       found = true;
-      if (json) json.push(nexthopJson(nh, links, ctx.details));
-      else text!.push(nexthopText(nh, links, ctx.details));
+      out.push(nh);
     }
   }, options);
   if (id !== undefined && !found) throw new UsageError('Error: Nexthop id does not exist.');
-  json?.end();
-  text?.end();
+  out.end();
 }

@@ -8,7 +8,8 @@
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
-import { JsonArrayWriter, TextWriter, routeJson, routeText, type RouteFormat } from '../route-format.js';
+import { objectOutput } from '../object-output.js';
+import { routeFormat, type RouteFormat } from '../route-format.js';
 import { routeProtocols, routeScopes, routeTables, routeTypeId } from '../route-names.js';
 import { RTPROT_UNSPEC } from '../../route/route-constants.js';
 import { routeRequest, routeSelector, type Route, type RouteFilter } from '../../route/route-decode.js';
@@ -102,17 +103,14 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const keep = (route: Route): boolean =>
     (ifindex === undefined || route.oif === ifindex) && (scope === undefined || route.scope === scope) &&
     (protocol !== RTPROT_UNSPEC || route.protocol === RTPROT_UNSPEC);
-  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
-  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  const out = objectOutput(ctx, routeFormat(format));
   const select = routeSelector(filter);
   await forEachDumpBatch(routeRequest(filter), (batch) => {
     for (const msg of batch) {
       const route = select(msg);
       if (route === undefined || !keep(route)) continue;
-      if (json) json.push(routeJson(route, format));
-      else text!.push(routeText(route, format));
+      out.push(route);
     }
   }, options);
-  json?.end();
-  text?.end();
+  out.end();
 }

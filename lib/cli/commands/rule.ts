@@ -4,9 +4,9 @@
  * what `rules()` does, without loading RxJS (see commands/route.ts).
  */
 import { UsageError, type CliContext } from '../cli-context.js';
-import { JsonArrayWriter, TextWriter } from '../route-format.js';
+import { objectOutput } from '../object-output.js';
 import { routeTables } from '../route-names.js';
-import { ruleJson, ruleText } from '../rule-format.js';
+import { ruleFormat } from '../rule-format.js';
 import { ruleRequest, ruleSelector, type RuleFilter } from '../../route/rule-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { dumpOptions } from './link.js';
@@ -40,17 +40,13 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       throw new UsageError(`Error: "${arg}" is not a filter nlrx rule show knows.\n${USAGE}`);
     }
   }
-  const json = ctx.json ? new JsonArrayWriter(ctx.write, ctx.pretty) : undefined;
-  const text = ctx.json ? undefined : new TextWriter(ctx.write);
+  const out = objectOutput(ctx, ruleFormat(ctx.details));
   const select = ruleSelector(filter);
   await forEachDumpBatch(ruleRequest(filter), (batch) => {
     for (const msg of batch) {
       const rule = select(msg);
-      if (rule === undefined) continue;
-      if (json) json.push(ruleJson(rule, ctx.details));
-      else text!.push(ruleText(rule, ctx.details));
+      if (rule !== undefined) out.push(rule);
     }
   }, dumpOptions(ctx));
-  json?.end();
-  text?.end();
+  out.end();
 }
