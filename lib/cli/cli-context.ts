@@ -32,8 +32,12 @@ export interface CommandModule {
  * throw new UsageError('Device "eth9" does not exist.');
  */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** The exit status: 1, or what the tool the command mirrors exits with (conntrack-tools: 2). */
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
     super(message);
     this.name = 'UsageError';
+    this.exitCode = exitCode;
   }
 }

@@ -89,6 +89,8 @@ main(argv).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
     } else if (error instanceof NetlinkError) {
       const syscall = error instanceof NetlinkSyscallError ? error.syscall : undefined;
       const netns = argv[argv.findIndex((a) => a === '-n' || a === '-netns' || a === '--netns') + 1];

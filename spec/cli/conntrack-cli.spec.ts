@@ -60,8 +60,11 @@ describe.skipIf(!isRoot)('nlrx conntrack beside conntrack', () => {
     expect(entry.status).toContain('CONFIRMED');
   });
 
-  it('refuses a port option before its protocol, as conntrack does', () => {
-    expect(nlrx('--dport', '80', '-p', 'tcp', '-L').status).not.toBe(0);
-    expect(conntrack('--dport', '80', '-p', 'tcp', '-L').status).not.toBe(0);
+  it('refuses a port option before its protocol, a bad family or protocol, with conntrack\'s exit status', () => {
+    for (const args of [['--dport', '80', '-p', 'tcp', '-L'], ['-L', '-f', 'ipv5'], ['-L', '-p', 'nosuch']]) {
+      const theirs = conntrack(...args);
+      expect(theirs.status).toBe(2);
+      expect(nlrx(...args).status).toBe(theirs.status);
+    }
   });
 });

@@ -17,9 +17,12 @@ const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
   icmp: 1, tcp: 6, udp: 17, dccp: 33, gre: 47, icmpv6: 58, sctp: 132, udplite: 136,
 };
 
+/** conntrack-tools exits 2 on a bad command line; so does `nlrx conntrack`. */
+const BAD_USAGE = 2;
+
 function number(text: string | undefined, what: string): number {
   const value = text === undefined ? NaN : Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`Bad ${what} "${text}".\n${USAGE}`);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`Bad ${what} "${text}".\n${USAGE}`, BAD_USAGE);
   return value;
 }
 
@@ -44,21 +47,21 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     else if (arg === '-C' || arg === '--count') command = 'count';
     else if (arg === '-o' || arg === '--output') {
       const formats = (value() ?? '').split(',');
-      if (formats.some((f) => f !== 'extended')) throw new UsageError(`Only "-o extended" is supported.\n${USAGE}`);
+      if (formats.some((f) => f !== 'extended')) throw new UsageError(`Only "-o extended" is supported.\n${USAGE}`, BAD_USAGE);
       extended = true;
     } else if (arg === '-p' || arg === '--proto' || arg === '--protonum') {
       const name = value();
       filter.proto = name !== undefined && name in PROTOCOL_NUMBERS ? PROTOCOL_NUMBERS[name] : number(name, 'protocol');
     } else if (arg === '-f' || arg === '--family') {
       const family = value();
-      if (family !== 'ipv4' && family !== 'ipv6') throw new UsageError(`Bad family "${family}".\n${USAGE}`);
+      if (family !== 'ipv4' && family !== 'ipv6') throw new UsageError(`Bad family "${family}".\n${USAGE}`, BAD_USAGE);
       filter.family = family === 'ipv4' ? 'inet' : 'inet6';
     } else if (arg === '-s' || arg === '--src' || arg === '--orig-src') filter.src = value();
     else if (arg === '-d' || arg === '--dst' || arg === '--orig-dst') filter.dst = value();
     else if ((arg === '--sport' || arg === '--orig-port-src' || arg === '--dport' || arg === '--orig-port-dst') &&
       filter.proto === undefined) {
       // As conntrack-tools: port options exist only once a protocol with ports is given.
-      throw new UsageError(`unknown option \`${arg}'.\n${USAGE}`);
+      throw new UsageError(`unknown option \`${arg}'.\n${USAGE}`, BAD_USAGE);
     } else if (arg === '--sport' || arg === '--orig-port-src') filter.sport = number(value(), 'port');
     else if (arg === '--dport' || arg === '--orig-port-dst') filter.dport = number(value(), 'port');
     else if (arg === '-m' || arg === '--mark') {
@@ -66,9 +69,9 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       filter.mark = number(mark, 'mark');
       if (mask !== undefined) filter.markMask = number(mask, 'mark mask');
     } else if (arg === '-w' || arg === '--zone') filter.zone = number(value(), 'zone');
-    else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`);
+    else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`, BAD_USAGE);
   }
-  if (command === undefined) throw new UsageError(USAGE);
+  if (command === undefined) throw new UsageError(USAGE, BAD_USAGE);
   const select = conntrackSelector(filter);
   let shown = 0;
   const out = objectOutput(ctx, conntrackFormat(extended), { jsonLines: true });
