@@ -28,7 +28,10 @@ function start(command: string, args: string[]): Running {
 }
 
 async function until(check: () => boolean, timeout = 10_000): Promise<void> {
-  for (const end = Date.now() + timeout; !check() && Date.now() < end;) await sleep(50);
+  for (const end = Date.now() + timeout; !check();) {
+    if (Date.now() > end) throw new Error(`not reached in ${timeout} ms`);
+    await sleep(50);
+  }
 }
 
 describe('nlrx monitor arguments', () => {

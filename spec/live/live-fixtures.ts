@@ -33,7 +33,9 @@ export async function eventually<T>(check: () => T | Promise<T>, done: (value: T
   const end = Date.now() + timeout;
   for (;;) {
     const value = await check();
-    if (done(value) || Date.now() > end) return value;
+    if (done(value)) return value;
+    // A condition never met is the spec's failure, not a value to go on with.
+    if (Date.now() > end) throw new Error(`not reached in ${timeout} ms; last value: ${String(JSON.stringify(value)).slice(0, 500)}`);
     await sleep(100);
   }
 }
