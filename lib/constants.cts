@@ -20,6 +20,8 @@ export declare const ARPHRD_LOOPBACK: typeof m.ARPHRD_LOOPBACK;
 export declare const ARPHRD_NONE: typeof m.ARPHRD_NONE;
 export declare const CONNTRACK_GET_TYPE: typeof m.CONNTRACK_GET_TYPE;
 export declare const CONNTRACK_NEW_TYPE: typeof m.CONNTRACK_NEW_TYPE;
+export declare const CONNTRACK_STATS_NAMES: typeof m.CONNTRACK_STATS_NAMES;
+export declare const CONNTRACK_STATS_TYPE: typeof m.CONNTRACK_STATS_TYPE;
 export declare const CTA_COUNTERS_BYTES: typeof m.CTA_COUNTERS_BYTES;
 export declare const CTA_COUNTERS_ORIG: typeof m.CTA_COUNTERS_ORIG;
 export declare const CTA_COUNTERS_PACKETS: typeof m.CTA_COUNTERS_PACKETS;

@@ -5,6 +5,7 @@
  */
 import type { ObjectFormat } from './object-output.js';
 import type { Conntrack, ConntrackCounters, ConntrackTuple } from '../netfilter/conntrack-decode.js';
+import { CONNTRACK_STATS_NAMES, type ConntrackCpuStats } from '../netfilter/conntrack-stats.js';
 import {
   DCCP_CONNTRACK_NAMES, IPS_ASSURED, IPS_HW_OFFLOAD, IPS_NAMES, IPS_OFFLOAD, IPS_SEEN_REPLY, SCTP_CONNTRACK_NAMES,
   TCP_CONNTRACK_NAMES,
@@ -142,3 +143,22 @@ export function conntrackJson(ct: Conntrack): ConntrackJson {
 export function conntrackFormat(extended: boolean): ObjectFormat<Conntrack> {
   return { json: (ct) => JSON.stringify(conntrackJson(ct)), text: (ct) => `${conntrackText(ct, extended)}\n` };
 }
+
+/**
+ * statsFormat is how `nlrx conntrack -S` prints one CPU's counters, as
+ * conntrack-tools does: `cpu=N` padded to 4, a tab, then each counter the
+ * kernel sent, in attribute order.
+ *
+ * @example
+ * statsFormat.text(stats); // 'cpu=0   \tfound=0 invalid=0 insert=0 … \n'
+ */
+export const statsFormat: ObjectFormat<ConntrackCpuStats> = {
+  json: (stats) => JSON.stringify({ cpu: stats.resId, ...stats.counters }),
+  text: (stats) => {
+    let text = `cpu=${String(stats.resId).padEnd(4, ' ')}\t`;
+    for (const name of CONNTRACK_STATS_NAMES) {
+      if (name !== undefined && stats.counters[name] !== undefined) text += `${name}=${stats.counters[name]} `;
+    }
+    return `${text}\n`;
+  },
+};

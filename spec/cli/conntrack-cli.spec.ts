@@ -17,7 +17,7 @@ const untimed = (text: string) => text.replace(/^((?:ipv[46] +\d+ )?[a-z0-9]+ +\
 const FORMS: readonly string[][] = [
   ['-L'], ['-L', '-o', 'extended'], ['-L', '-p', 'tcp'], ['-L', '-p', 'udp'], ['-L', '-p', 'icmp'],
   ['-L', '-m', '3'], ['-L', '-f', 'ipv6'], ['-L', '-f', 'ipv4'], ['-L', '-s', '10.0.1.2'], ['-L', '-d', '10.0.0.3'],
-  ['-L', '-p', 'tcp', '--dport', '80'], ['-L', '-p', 'tcp', '--sport', '93'], ['-L', '-w', '3'], ['-C'],
+  ['-L', '-p', 'tcp', '--dport', '80'], ['-L', '-p', 'tcp', '--sport', '93'], ['-L', '-w', '3'], ['-C'], ['-S'],
 ];
 
 describe.skipIf(!isRoot)('nlrx conntrack beside conntrack', () => {

@@ -5,12 +5,13 @@
  * line). The dump runs without RxJS; mark and zone are kernel-side filters.
  */
 import { UsageError, type CliContext } from '../cli-context.js';
-import { conntrackFormat } from '../conntrack-format.js';
+import { conntrackFormat, statsFormat } from '../conntrack-format.js';
+import { conntrackStatsRequest, decodeConntrackStats, CONNTRACK_STATS_TYPE } from '../../netfilter/conntrack-stats.js';
 import { objectOutput } from '../object-output.js';
 import { conntrackRequest, conntrackSelector, type ConntrackFilter } from '../../netfilter/conntrack-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 
-const USAGE = `Usage: nlrx [-n NETNS] [-j] conntrack -L | -C [-o extended] [-p PROTO] [-f ipv4|ipv6]
+const USAGE = `Usage: nlrx [-n NETNS] [-j] conntrack -L | -C | -S [-o extended] [-p PROTO] [-f ipv4|ipv6]
        [-s|-d ADDR] [--sport|--dport PORT] [-m MARK[/MASK]] [-w ZONE]`;
 
 const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
@@ -37,7 +38,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ctx.write(`${USAGE}\n`);
     return;
   }
-  let command: 'list' | 'count' | undefined;
+  let command: 'list' | 'count' | 'stats' | undefined;
   let extended = false;
   const filter: ConntrackFilter = {};
   for (let i = 0; i < args.length; i++) {
@@ -45,6 +46,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     const value = () => args[++i];
     if (arg === '-L' || arg === '--dump') command = 'list';
     else if (arg === '-C' || arg === '--count') command = 'count';
+    else if (arg === '-S' || arg === '--stats') command = 'stats';
     else if (arg === '-o' || arg === '--output') {
       const formats = (value() ?? '').split(',');
       if (formats.some((f) => f !== 'extended')) throw new UsageError(`Only "-o extended" is supported.\n${USAGE}`, BAD_USAGE);
@@ -72,6 +74,14 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`, BAD_USAGE);
   }
   if (command === undefined) throw new UsageError(USAGE, BAD_USAGE);
+  if (command === 'stats') {
+    const out = objectOutput(ctx, statsFormat, { jsonLines: true });
+    await forEachDumpBatch(conntrackStatsRequest(), (batch) => {
+      for (const msg of batch) if (msg.type === CONNTRACK_STATS_TYPE) out.push(decodeConntrackStats(msg));
+    }, { netns: ctx.netns });
+    out.end();
+    return;
+  }
   const select = conntrackSelector(filter);
   let shown = 0;
   const out = objectOutput(ctx, conntrackFormat(extended), { jsonLines: true });
