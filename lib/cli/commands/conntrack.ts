@@ -8,10 +8,17 @@ import { UsageError, type CliContext } from '../cli-context.js';
 import { conntrackFormat, statsFormat } from '../conntrack-format.js';
 import { conntrackStatsRequest, decodeConntrackStats, CONNTRACK_STATS_TYPE } from '../../netfilter/conntrack-stats.js';
 import { objectOutput } from '../object-output.js';
-import { conntrackRequest, conntrackSelector, type ConntrackFilter } from '../../netfilter/conntrack-decode.js';
+import {
+  conntrackRequest, conntrackSelector, decodeConntrack, matchConntrack, type ConntrackFilter,
+} from '../../netfilter/conntrack-decode.js';
+import {
+  IPCTNL_MSG_CT_DELETE, IPCTNL_MSG_CT_NEW, NETLINK_NETFILTER, NFNLGRP_CONNTRACK_DESTROY, NFNLGRP_CONNTRACK_NEW,
+  NFNLGRP_CONNTRACK_UPDATE, NFNL_SUBSYS_CTNETLINK,
+} from '../../netfilter/netfilter-constants.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../codec/header.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 
-const USAGE = `Usage: nlrx [-n NETNS] [-j] conntrack -L | -C | -S [-o extended] [-p PROTO] [-f ipv4|ipv6]
+const USAGE = `Usage: nlrx [-n NETNS] [-j] conntrack -L | -C | -S | -E [-o extended] [-p PROTO] [-f ipv4|ipv6]
        [-s|-d ADDR] [--sport|--dport PORT] [-m MARK[/MASK]] [-w ZONE]`;
 
 const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
@@ -38,7 +45,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ctx.write(`${USAGE}\n`);
     return;
   }
-  let command: 'list' | 'count' | 'stats' | undefined;
+  let command: 'list' | 'count' | 'stats' | 'events' | undefined;
   let extended = false;
   const filter: ConntrackFilter = {};
   for (let i = 0; i < args.length; i++) {
@@ -47,6 +54,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     if (arg === '-L' || arg === '--dump') command = 'list';
     else if (arg === '-C' || arg === '--count') command = 'count';
     else if (arg === '-S' || arg === '--stats') command = 'stats';
+    else if (arg === '-E' || arg === '--event') command = 'events';
     else if (arg === '-o' || arg === '--output') {
       const formats = (value() ?? '').split(',');
       if (formats.some((f) => f !== 'extended')) throw new UsageError(`Only "-o extended" is supported.\n${USAGE}`, BAD_USAGE);
@@ -74,6 +82,10 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     else throw new UsageError(`Unknown argument "${arg}".\n${USAGE}`, BAD_USAGE);
   }
   if (command === undefined) throw new UsageError(USAGE, BAD_USAGE);
+  if (command === 'events') {
+    await printEvents(ctx, filter, extended);
+    return;
+  }
   if (command === 'stats') {
     const out = objectOutput(ctx, statsFormat, { jsonLines: true });
     await forEachDumpBatch(conntrackStatsRequest(), (batch) => {
@@ -99,4 +111,57 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   out.end();
   process.stderr.write(`nlrx conntrack: ${shown} flow entries have been shown.\n`);
+}
+
+/**
+ * `conntrack -E`: NEW / UPDATE / DESTROY events as conntrack-tools prints
+ * them (`    [NEW] tcp      6 …`), until SIGINT or SIGTERM. An overrun (the
+ * kernel dropped events) is said on stderr, as conntrack does.
+ */
+async function printEvents(ctx: CliContext, filter: ConntrackFilter, extended: boolean): Promise<void> {
+  // Loaded here: only this form needs RxJS.
+  const { monitor } = await import('../../live/monitor.js');
+  const format = conntrackFormat(extended);
+  await new Promise<void>((resolve, reject) => {
+    const subscription = monitor({
+      protocol: NETLINK_NETFILTER, netns: ctx.netns,
+      groups: [NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY],
+    }).subscribe({
+      next(signal) {
+        if (signal.type === 'overrun') {
+          process.stderr.write(`nlrx conntrack: events lost (${signal.error.code}): the table changed faster than it was read\n`);
+          return;
+        }
+        let text = '';
+        for (const msg of signal.messages) {
+          const kind = msg.type & 0xff;
+          if (msg.type >> 8 !== NFNL_SUBSYS_CTNETLINK || (kind !== IPCTNL_MSG_CT_NEW && kind !== IPCTNL_MSG_CT_DELETE)) continue;
+          const entry = decodeConntrack(msg);
+          if (!matchConntrack(entry, filter)) continue;
+          // As libnetfilter_conntrack: a new entry is created exclusively, an update is not.
+          const event = kind === IPCTNL_MSG_CT_DELETE ? 'DESTROY'
+            : msg.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'NEW' : 'UPDATE';
+          // A change a process made carries its port id (0: the kernel's own), as conntrack-tools shows it;
+          // it also names the process when it finds it, which this leaves out.
+          const by = msg.pid !== 0 ? ` [USERSPACE] portid=${msg.pid}` : '';
+          text += ctx.json
+            ? `${JSON.stringify({ event: event.toLowerCase(), ...JSON.parse(format.json(entry)), portid: msg.pid || undefined })}\n`
+            : `${`[${event}]`.padStart(9, ' ')} ${format.text(entry).slice(0, -1)}${by}\n`;
+        }
+        if (text) ctx.write(text);
+      },
+      error: (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    });
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      subscription.unsubscribe();
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
