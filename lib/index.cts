@@ -38,6 +38,7 @@ export declare const iterateDump: typeof m.iterateDump;
 export declare const iterateDumpBatches: typeof m.iterateDumpBatches;
 export declare const links: typeof m.links;
 export declare const monitor: typeof m.monitor;
+export declare const mptcpPmFamily: typeof m.mptcpPmFamily;
 export declare const neighbors: typeof m.neighbors;
 export declare const nexthopBuckets: typeof m.nexthopBuckets;
 export declare const nexthops: typeof m.nexthops;

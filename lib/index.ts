@@ -46,6 +46,7 @@ export { GenlFamilyNotFoundError } from './genl/family-not-found-error.js';
 export { describeGenlFamily, type GenlCommand, type GenlFamilyDescription } from './genl/genl-family.js';
 export { ethtoolFamily, setBits, type EthtoolFilter, type EthtoolBitset } from './genl/ethtool.js';
 export { wireguardFamily, type WireguardDevice, type WireguardPeer } from './genl/wireguard.js';
+export { mptcpPmFamily, type MptcpEndpoint } from './genl/mptcp-pm.js';
 export { conntrack } from './netfilter/conntrack.js';
 export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-stats.js';
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';
