@@ -57,6 +57,7 @@ export declare const socketPool: typeof m.socketPool;
 export declare const splitBatch: typeof m.splitBatch;
 export declare const table: typeof m.table;
 export declare const takeUntilDone: typeof m.takeUntilDone;
+export declare const tcpMetricsFamily: typeof m.tcpMetricsFamily;
 export declare const throwKernelErrors: typeof m.throwKernelErrors;
 export declare const watch: typeof m.watch;
 export declare const wireguardFamily: typeof m.wireguardFamily;

@@ -47,6 +47,7 @@ export { describeGenlFamily, type GenlCommand, type GenlFamilyDescription } from
 export { ethtoolFamily, setBits, type EthtoolFilter, type EthtoolBitset } from './genl/ethtool.js';
 export { wireguardFamily, type WireguardDevice, type WireguardPeer } from './genl/wireguard.js';
 export { mptcpPmFamily, type MptcpEndpoint } from './genl/mptcp-pm.js';
+export { tcpMetricsFamily, type TcpMetrics, type TcpMetricValues } from './genl/tcp-metrics.js';
 export { conntrack } from './netfilter/conntrack.js';
 export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-stats.js';
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';
