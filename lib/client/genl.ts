@@ -37,6 +37,8 @@ export interface GenlDumpOptions<T> {
   attributes?: Uint8Array | FieldValues;
   /** Extra nlmsg flags. */
   flags?: number;
+  /** `false`: a "do" request for one object instead of a dump (see `DumpRequest.dump`). */
+  dump?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export function genl(options: GenlOptions = {}): GenlClient {
       if (attributes !== undefined && payload === undefined) {
         throw new TypeError('attributes given as field values need options.message to encode them');
       }
-      const request = { ...genlDumpRequest(family.id!, cmd, version, payload), flags: dumpOptions.flags };
+      const request = { ...genlDumpRequest(family.id!, cmd, version, payload), flags: dumpOptions.flags, dump: dumpOptions.dump };
       // The family's own messages only (nlmsg_type is its id); a decoding error fails the dump.
       return message
         ? dumpObjects(request, (msg) => (msg.type === family.id ? message.decode(msg) : undefined), { pool })
@@ -125,7 +127,10 @@ export function genl(options: GenlOptions = {}): GenlClient {
       const methods: Record<string, (filter?: unknown) => Observable<unknown>> = {};
       for (const [key, command] of Object.entries(family.commands as Record<string, GenlCommand<unknown, unknown>>)) {
         methods[key] = (filter) => {
-          const replies = dump(family.name, command.cmd, { message: command.message, attributes: command.request?.(filter) ?? {} });
+          const single = filter !== undefined && command.single?.(filter) === true;
+          const replies = dump(family.name, command.cmd, {
+            message: command.message, attributes: command.request?.(filter) ?? {}, dump: !single,
+          });
           const { match } = command;
           return match && filter !== undefined ? replies.pipe(filterReplies((reply) => match(reply, filter))) : replies;
         };

@@ -270,6 +270,11 @@ function headerRequest(filter: EthtoolFilter = {}): FieldValues {
   return Object.values(header).some((v) => v !== undefined) ? { header } : {};
 }
 
+/** Whether a filter names one device: then a "do" request asks for it alone (and fails as the kernel does). */
+function oneDevice(filter: EthtoolFilter = {}): boolean {
+  return filter.ifindex !== undefined || filter.ifname !== undefined;
+}
+
 /** Whether a reply is about the device a filter names (ethtool dumps list every device). */
 function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
   if (filter.ifindex !== undefined && reply.header?.ifindex !== filter.ifindex) return false;
@@ -280,21 +285,23 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
  * gives `linkInfo`, `linkModes`, `linkState`, `features`, `rings`,
  * `channels`, `coalesce`, `pause`, `eee` and `strings`, each a cold
- * Observable of one reply per device (one device with `ifindex`/`ifname`).
+ * Observable of one reply per device; naming one device (`ifindex` /
+ * `ifname`) asks for it alone, and a device without the feature fails with
+ * the kernel's EOPNOTSUPP, a missing one with ENODEV.
  *
  * @example
  * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe((c) => console.log(c.rxCount));
  */
 export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
-  linkInfo: { cmd: ETHTOOL_MSG_LINKINFO_GET, message: linkInfoMessage, request: headerRequest, match: sameDevice },
-  linkModes: { cmd: ETHTOOL_MSG_LINKMODES_GET, message: linkModesMessage, request: headerRequest, match: sameDevice },
-  linkState: { cmd: ETHTOOL_MSG_LINKSTATE_GET, message: linkStateMessage, request: headerRequest, match: sameDevice },
-  features: { cmd: ETHTOOL_MSG_FEATURES_GET, message: featuresMessage, request: headerRequest, match: sameDevice },
-  rings: { cmd: ETHTOOL_MSG_RINGS_GET, message: ringsMessage, request: headerRequest, match: sameDevice },
-  channels: { cmd: ETHTOOL_MSG_CHANNELS_GET, message: channelsMessage, request: headerRequest, match: sameDevice },
-  coalesce: { cmd: ETHTOOL_MSG_COALESCE_GET, message: coalesceMessage, request: headerRequest, match: sameDevice },
-  pause: { cmd: ETHTOOL_MSG_PAUSE_GET, message: pauseMessage, request: headerRequest, match: sameDevice },
-  eee: { cmd: ETHTOOL_MSG_EEE_GET, message: eeeMessage, request: headerRequest, match: sameDevice },
+  linkInfo: { cmd: ETHTOOL_MSG_LINKINFO_GET, message: linkInfoMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  linkModes: { cmd: ETHTOOL_MSG_LINKMODES_GET, message: linkModesMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  linkState: { cmd: ETHTOOL_MSG_LINKSTATE_GET, message: linkStateMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  features: { cmd: ETHTOOL_MSG_FEATURES_GET, message: featuresMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  rings: { cmd: ETHTOOL_MSG_RINGS_GET, message: ringsMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  channels: { cmd: ETHTOOL_MSG_CHANNELS_GET, message: channelsMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  coalesce: { cmd: ETHTOOL_MSG_COALESCE_GET, message: coalesceMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  pause: { cmd: ETHTOOL_MSG_PAUSE_GET, message: pauseMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  eee: { cmd: ETHTOOL_MSG_EEE_GET, message: eeeMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   strings: {
     cmd: ETHTOOL_MSG_STRSET_GET, message: strsetMessage,
     request: (filter: EthtoolFilter & { sets?: readonly number[] } = {}) => ({
@@ -302,6 +309,7 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
       stringsets: filter.sets?.map((id) => ({ id })),
     }),
     match: sameDevice,
+    single: oneDevice,
   },
 });
 

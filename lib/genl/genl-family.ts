@@ -25,6 +25,8 @@ export interface GenlCommand<T, F> {
    * client applies this to every reply, so the result is the same either way.
    */
   readonly match?: (reply: T, filter: F) => boolean;
+  /** Whether a filter names one object: the request is then a "do" request (no NLM_F_DUMP) for it. */
+  readonly single?: (filter: F) => boolean;
 }
 
 

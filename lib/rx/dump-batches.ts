@@ -85,7 +85,7 @@ export function dumpBatches(request: DumpRequest, options: DumpOptions = {}): Ob
   if (!options.shared || options.pace) return source;
   // Identical means: same request bytes, leased from the same pool (same namespace and options).
   return defer(() => source.pipe(shareDump(JSON.stringify([
-    request.protocol, request.type, request.flags ?? 0, Buffer.from(request.payload).toString('base64'),
+    request.protocol, request.type, request.flags ?? 0, request.dump ?? true, Buffer.from(request.payload).toString('base64'),
     poolIdOf(poolOf(request, options)),
   ]))));
 }

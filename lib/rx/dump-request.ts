@@ -16,6 +16,12 @@ export interface DumpRequest {
   type: number;
   /** Flags OR'd into NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK. */
   flags?: number;
+  /**
+   * `false` sends a "do" request for one object (no NLM_F_DUMP): the kernel
+   * answers with the object, or an error such as ENODEV / EOPNOTSUPP, then an
+   * ack — read through the same contract as a dump. Default true.
+   */
+  dump?: boolean;
   /** The request's payload: family struct plus attributes. */
   payload: Uint8Array;
 }
@@ -47,7 +53,7 @@ export function encodeDumpRequest(request: DumpRequest, seq: number): Buffer {
   const message = Buffer.alloc(align(length));
   writeHeader(message, 0, length, {
     type: request.type,
-    flags: NLM_F_REQUEST | NLM_F_DUMP | NLM_F_ACK | (request.flags ?? 0),
+    flags: NLM_F_REQUEST | (request.dump === false ? 0 : NLM_F_DUMP) | NLM_F_ACK | (request.flags ?? 0),
     seq,
   });
   message.set(request.payload, NLMSG_HDRLEN);

@@ -5,7 +5,7 @@
  * from the kernel's own bitset), string sets, per device and as a dump over
  * all devices, and ENODEV for a device that does not exist.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genl, type GenlClient } from '../../lib/client/genl.js';
@@ -83,6 +83,17 @@ describe.skipIf(!isRoot)('ethtoolFamily on the real kernel', () => {
     expect(shown).toContain(`Speed: ${modes.speed}Mb/s`);
     expect(shown).toContain(`Link detected: ${state.link ? 'yes' : 'no'}`);
     expect(info.problems).toBeUndefined();
+  });
+
+  it('asks for one device alone: a device without the feature fails with the kernel\'s EOPNOTSUPP', async () => {
+    // ethtool -l br0: "netlink error: Operation not supported" — the same request, the same answer.
+    const shown = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', '-l', 'br0'], { encoding: 'utf8' });
+    expect(shown.stderr).toContain('Operation not supported');
+    const error = await all(ethtool().channels({ ifname: 'br0' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetlinkKernelError);
+    expect(error).toMatchObject({ code: 'EOPNOTSUPP' });
+    // The dump over all devices leaves such devices out instead.
+    expect((await all(ethtool().channels())).map((c) => c.header?.ifname)).not.toContain('br0');
   });
 
   it('fails a device that does not exist with the kernel\'s ENODEV', async () => {
