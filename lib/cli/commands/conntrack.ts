@@ -8,6 +8,7 @@ import { UsageError, type CliContext } from '../cli-context.js';
 import { conntrackFormat, statsFormat } from '../conntrack-format.js';
 import { conntrackStatsRequest, decodeConntrackStats, CONNTRACK_STATS_TYPE } from '../../netfilter/conntrack-stats.js';
 import { objectOutput } from '../object-output.js';
+import { untilInterrupted } from '../until-interrupted.js';
 import {
   conntrackRequest, conntrackSelector, decodeConntrack, matchConntrack, type ConntrackFilter,
 } from '../../netfilter/conntrack-decode.js';
@@ -122,46 +123,30 @@ async function printEvents(ctx: CliContext, filter: ConntrackFilter, extended: b
   // Loaded here: only this form needs RxJS.
   const { monitor } = await import('../../live/monitor.js');
   const format = conntrackFormat(extended);
-  await new Promise<void>((resolve, reject) => {
-    const subscription = monitor({
-      protocol: NETLINK_NETFILTER, netns: ctx.netns,
-      groups: [NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY],
-    }).subscribe({
-      next(signal) {
-        if (signal.type === 'overrun') {
-          process.stderr.write(`nlrx conntrack: events lost (${signal.error.code}): the table changed faster than it was read\n`);
-          return;
-        }
-        let text = '';
-        for (const msg of signal.messages) {
-          const kind = msg.type & 0xff;
-          if (msg.type >> 8 !== NFNL_SUBSYS_CTNETLINK || (kind !== IPCTNL_MSG_CT_NEW && kind !== IPCTNL_MSG_CT_DELETE)) continue;
-          const entry = decodeConntrack(msg);
-          if (!matchConntrack(entry, filter)) continue;
-          // As libnetfilter_conntrack: a new entry is created exclusively, an update is not.
-          const event = kind === IPCTNL_MSG_CT_DELETE ? 'DESTROY'
-            : msg.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'NEW' : 'UPDATE';
-          // A change a process made carries its port id (0: the kernel's own), as conntrack-tools shows it;
-          // it also names the process when it finds it, which this leaves out.
-          const by = msg.pid !== 0 ? ` [USERSPACE] portid=${msg.pid}` : '';
-          text += ctx.json
-            ? `${JSON.stringify({ event: event.toLowerCase(), ...JSON.parse(format.json(entry)), portid: msg.pid || undefined })}\n`
-            : `${`[${event}]`.padStart(9, ' ')} ${format.text(entry).slice(0, -1)}${by}\n`;
-        }
-        if (text) ctx.write(text);
-      },
-      error: (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    });
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      subscription.unsubscribe();
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  const events = monitor({
+    protocol: NETLINK_NETFILTER, netns: ctx.netns,
+    groups: [NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY],
+  });
+  await untilInterrupted(events, (signal) => {
+    if (signal.type === 'overrun') {
+      process.stderr.write(`nlrx conntrack: events lost (${signal.error.code}): the table changed faster than it was read\n`);
+      return;
+    }
+    let text = '';
+    for (const msg of signal.messages) {
+      const kind = msg.type & 0xff;
+      if (msg.type >> 8 !== NFNL_SUBSYS_CTNETLINK || (kind !== IPCTNL_MSG_CT_NEW && kind !== IPCTNL_MSG_CT_DELETE)) continue;
+      const entry = decodeConntrack(msg);
+      if (!matchConntrack(entry, filter)) continue;
+      // As libnetfilter_conntrack: a new entry is created exclusively, an update is not.
+      const event = kind === IPCTNL_MSG_CT_DELETE ? 'DESTROY' : msg.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'NEW' : 'UPDATE';
+      // A change a process made carries its port id (0: the kernel's own), as conntrack-tools shows it;
+      // it also names the process when it finds it, which this leaves out.
+      const by = msg.pid !== 0 ? ` [USERSPACE] portid=${msg.pid}` : '';
+      text += ctx.json
+        ? `${JSON.stringify({ event: event.toLowerCase(), ...JSON.parse(format.json(entry)), portid: msg.pid || undefined })}\n`
+        : `${`[${event}]`.padStart(9, ' ')} ${format.text(entry).slice(0, -1)}${by}\n`;
+    }
+    if (text) ctx.write(text);
   });
 }

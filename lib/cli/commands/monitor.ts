@@ -10,6 +10,7 @@ import { AF_INET, AF_INET6 } from '../../route/constants.js';
 import { links, type Link } from '../../route/link.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { netnsNames } from '../netns-names.js';
+import { untilInterrupted } from '../until-interrupted.js';
 import { forgetLinks, formatNotification, formatOverrun, trackLinks, type MonitorView } from '../monitor-format.js';
 
 const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] monitor [ all | OBJECTS ]
@@ -78,32 +79,14 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     }
     forgetLinks(view, n);
   };
-  await new Promise<void>((resolve, reject) => {
-    // Link notifications are always heard: device names must follow renames and new devices.
-    const heard: LiveKind[] = kinds.includes('links') ? kinds : [...kinds, 'links'];
-    const subscription = rtnetlinkMonitor(heard, options).subscribe({
-      next: (n) => (ready ? print(n) : early.push(n)),
-      error: (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    });
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      subscription.unsubscribe();
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  // Link notifications are always heard: device names must follow renames and new devices.
+  const heard: LiveKind[] = kinds.includes('links') ? kinds : [...kinds, 'links'];
+  await untilInterrupted(rtnetlinkMonitor(heard, options), (n) => (ready ? print(n) : early.push(n)), (fail) => {
     Promise.all([lastValueFrom(links({}, options).pipe(toArray())), netnsNames(ctx.netns)]).then(([all, names]) => {
       view.nsidNames = names;
       for (const link of all) if (!view.links.has(link.ifindex)) view.links.set(link.ifindex, link);
       ready = true;
       for (const n of early.splice(0)) print(n);
-    }, (error: unknown) => {
-      stop();
-      reject(error);
-    });
+    }, fail);
   });
 }
