@@ -1,8 +1,9 @@
 /**
- * Oracle spec for `nlrx ethtool -l DEV` beside the `ethtool` command in a
+ * Oracle spec for `nlrx ethtool -l|-k DEV` beside the `ethtool` command in a
  * throw-away namespace: stdout, stderr and exit status identical for a veth
- * (channels), a bridge (no channels: "Operation not supported") and a device
- * that does not exist (the kernel's extended ack, then "No such device").
+ * (channels; features, some changed with ethtool -K), a bridge (no channels:
+ * "Operation not supported"), lo, and a device that does not exist (the
+ * kernel's extended ack, then "No such device").
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +18,15 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     ns = createNetns('ethtool-cli');
     ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
     ns.ip('link', 'add', 'br0', 'type', 'bridge');
+    // Features changed from their defaults, so on/off is not all the spec sees.
+    ns.exec('ethtool', '-K', 'v0', 'gro', 'on', 'tso', 'off');
   });
   afterAll(() => ns?.remove());
 
-  it.each([['v0'], ['br0'], ['nope0']])('ethtool -l %s: the same stdout, stderr and exit status', (device) => {
-    const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', '-l', device], { encoding: 'utf8' });
-    const ours = spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ethtool', '-l', device], { encoding: 'utf8' });
+  it.each([['-l', 'v0'], ['-l', 'br0'], ['-l', 'nope0'], ['-k', 'v0'], ['-k', 'br0'], ['-k', 'lo'], ['-k', 'nope0']])(
+    'ethtool %s %s: the same stdout, stderr and exit status', (option, device) => {
+    const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', option, device], { encoding: 'utf8' });
+    const ours = spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ethtool', option, device], { encoding: 'utf8' });
     expect({ status: ours.status, stdout: ours.stdout, stderr: ours.stderr })
       .toEqual({ status: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr });
   });
