@@ -40,6 +40,7 @@ export declare const links: typeof m.links;
 export declare const monitor: typeof m.monitor;
 export declare const mptcpPmFamily: typeof m.mptcpPmFamily;
 export declare const neighbors: typeof m.neighbors;
+export declare const netdevFamily: typeof m.netdevFamily;
 export declare const nexthopBuckets: typeof m.nexthopBuckets;
 export declare const nexthops: typeof m.nexthops;
 export declare const nsids: typeof m.nsids;
