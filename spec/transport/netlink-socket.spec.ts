@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageWriter, AttributeCursor } from '../../lib/codec/attributes.js';
+import { AttributeCursor } from '../../lib/codec/attributes.js';
 import {
-  NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, readHeader,
+  NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, readHeader,
 } from '../../lib/codec/header.js';
 import { NetlinkError, NetlinkSyscallError } from '../../lib/errors.js';
 import { NetlinkSocket } from '../../lib/transport/netlink-socket.js';
+import { rawDumpRequest } from '../helpers/raw-dump-request.js';
 import { addRoutes, createNetns, isRoot, openFds, type Netns } from '../helpers/netns.js';
 
 // From <linux/rtnetlink.h> and <linux/if_link.h>.
@@ -16,13 +17,6 @@ const RTM_GETROUTE = 26;
 const IFLA_IFNAME = 3;
 const IFINFOMSG_SIZE = 16;
 const RTMSG_SIZE = 12;
-
-function dumpRequest(type: number, structSize: number, seq: number): Buffer {
-  const w = new MessageWriter();
-  w.begin({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, seq });
-  w.struct(structSize);
-  return w.end();
-}
 
 /** Reads batches until NLMSG_DONE; returns every message's (type, offset) and the batch count. */
 async function readDump(socket: NetlinkSocket, onMessage: (data: Buffer, offset: number) => void) {
@@ -53,7 +47,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name });
     try {
       expect(socket.portId).toBeGreaterThan(0);
-      socket.send(dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1));
+      socket.send(rawDumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1));
       const names: string[] = [];
       await readDump(socket, (data, offset) => {
         const cursor = new AttributeCursor(data, offset + NLMSG_HDRLEN + IFINFOMSG_SIZE, offset + data.readUInt32LE(offset));
@@ -126,7 +120,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     socket.close();
     socket.close();
     expect(socket.closed).toBe(true);
-    expect(() => socket.send(dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1))).toThrow(
+    expect(() => socket.send(rawDumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1))).toThrow(
       expect.objectContaining({ code: 'EBADF', syscall: 'send' }),
     );
   });
@@ -162,7 +156,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
     ['an idle socket', '{}', ''],
     // A read-ahead socket whose dump ended: its reader thread idles in poll().
     ['an idle read-ahead socket after a dump', '{ readAhead: 2 }', `
-      keep.send(Buffer.from(${JSON.stringify([...dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1)])}));
+      keep.send(Buffer.from(${JSON.stringify([...rawDumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, 1)])}));
       await keep.read();`],
   ])('does not keep the process alive with %s', async (_name, options, work) => {
     // The compiled package (npm test builds it first), as a user's program would load it.
@@ -277,7 +271,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
         setImmediate(turn);
       };
       try {
-        socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 7));
+        socket.send(rawDumpRequest(RTM_GETROUTE, RTMSG_SIZE, 7));
         setImmediate(turn);
         let routes = 0;
         const started = performance.now();
@@ -301,7 +295,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
       const count = async (options: { readAhead?: number }) => {
         const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, ...options });
         try {
-          socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 9));
+          socket.send(rawDumpRequest(RTM_GETROUTE, RTMSG_SIZE, 9));
           let routes = 0;
           const started = performance.now();
           await readDump(socket, () => routes++);
@@ -322,7 +316,7 @@ describe.skipIf(!isRoot)('NetlinkSocket (real kernel)', () => {
       const threadsBefore = threads();
       for (let i = 0; i < 100; i++) {
         const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, readAhead: 2 });
-        socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 12));
+        socket.send(rawDumpRequest(RTM_GETROUTE, RTMSG_SIZE, 12));
         await socket.read();
         const pending = socket.read();
         socket.close();

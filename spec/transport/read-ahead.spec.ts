@@ -13,10 +13,10 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageWriter } from '../../lib/codec/attributes.js';
-import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST, readHeader } from '../../lib/codec/header.js';
+import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, readHeader } from '../../lib/codec/header.js';
 import { rtnetlink } from '../../lib/client/rtnetlink.js';
 import { NetlinkSocket } from '../../lib/transport/netlink-socket.js';
+import { rawDumpRequest } from '../helpers/raw-dump-request.js';
 import { addRoutes, createNetns, isRoot, type Netns } from '../helpers/netns.js';
 
 // From <linux/rtnetlink.h>.
@@ -24,13 +24,6 @@ const RTM_GETLINK = 18;
 const RTM_GETROUTE = 26;
 const IFINFOMSG_SIZE = 16;
 const RTMSG_SIZE = 12;
-
-function dumpRequest(type: number, structSize: number, seq: number): Buffer {
-  const w = new MessageWriter();
-  w.begin({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, seq });
-  w.struct(structSize);
-  return w.end();
-}
 
 /** Reads one dump to its NLMSG_DONE; returns its reads and data messages. */
 async function readDump(socket: NetlinkSocket): Promise<{ reads: number; messages: number }> {
@@ -108,7 +101,7 @@ describe.skipIf(!isRoot)('read-ahead (real kernel)', () => {
     const before = threads();
     try {
       for (let seq = 1; seq <= 200; seq++) {
-        socket.send(dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, seq));
+        socket.send(rawDumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, seq));
         expect(await readDump(socket)).toEqual({ reads: 1, messages: 3 });
       }
       expect(threads()).toBe(before);
@@ -121,7 +114,7 @@ describe.skipIf(!isRoot)('read-ahead (real kernel)', () => {
   it('starts the reader on a reply’s second read, and reads no more than readAhead batches ahead', async () => {
     const socket = new NetlinkSocket(NETLINK_ROUTE, { netns: ns.name, readAhead: 2, batchDatagrams: 1 });
     try {
-      socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, 1));
+      socket.send(rawDumpRequest(RTM_GETROUTE, RTMSG_SIZE, 1));
       await socket.read();
       expect(socket.readAheadQueued).toBe(-1);
       await socket.read(); // the reply turned out long: the thread takes over
@@ -138,11 +131,11 @@ describe.skipIf(!isRoot)('read-ahead (real kernel)', () => {
     try {
       for (let seq = 1; seq <= 2000; seq++) {
         if (seq % 100 === 1) {
-          socket.send(dumpRequest(RTM_GETROUTE, RTMSG_SIZE, seq));
+          socket.send(rawDumpRequest(RTM_GETROUTE, RTMSG_SIZE, seq));
           expect((await readDump(socket)).messages).toBeGreaterThanOrEqual(5000);
           continue;
         }
-        socket.send(dumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, seq));
+        socket.send(rawDumpRequest(RTM_GETLINK, IFINFOMSG_SIZE, seq));
         expect(await readDump(socket)).toEqual({ reads: 1, messages: 3 });
         expect(socket.readAheadQueued).toBe(0); // nothing was read ahead of this dump
       }
