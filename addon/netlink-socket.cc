@@ -64,7 +64,8 @@ NetlinkSocket::NetlinkSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   listen_all_nsid_ = flag("listenAllNsid");
   std::string fault = text("testFault");  // specs make one native step fail
   fault_ = fault == "async" ? ReadAhead::kFaultAsync : fault == "thread" ? ReadAhead::kFaultThread
-         : fault == "poll" ? ReadAhead::kFaultPoll : ReadAhead::kNoFault;
+         : fault == "poll" ? ReadAhead::kFaultPoll : fault == "truncate" ? ReadAhead::kFaultTruncate
+         : ReadAhead::kNoFault;
   OpenError error;  // netnsPath: a namespace file; the TypeScript side turns names into paths
   fd_.reset(options.Get("netnsPath").IsString() ? OpenSocketIn(text("netnsPath"), protocol, &error)
                                                 : OpenSocket(protocol, &error));
@@ -84,15 +85,13 @@ NetlinkSocket::NetlinkSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   for (const auto& [key, option] : flags) {
     if (flag(key)) check(SetOption(fd, SOL_NETLINK, option, 1), "setsockopt");
   }
-  sockaddr_nl local = {};
-  local.nl_family = AF_NETLINK;  // nl_pid 0: the kernel picks a unique port id
+  sockaddr_nl local = {AF_NETLINK, 0, 0, 0};  // nl_pid 0: the kernel picks a unique port id
   socklen_t len = sizeof(local);
   check(bind(fd, reinterpret_cast<sockaddr*>(&local), len) < 0 ? errno : 0, "bind");
   check(getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) < 0 ? errno : 0, "getsockname");
   port_id_ = local.nl_pid;
   // Connected to the kernel (port 0): unicasts from other processes are refused.
-  sockaddr_nl kernel = {};
-  kernel.nl_family = AF_NETLINK;
+  sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
   check(connect(fd, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) < 0 ? errno : 0, "connect");
   if (Napi::Value groups = options.Get("groups"); groups.IsArray()) {
     Napi::Array list = groups.As<Napi::Array>();
@@ -166,7 +165,8 @@ void NetlinkSocket::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   if (self == nullptr || self->pending_.IsEmpty()) return;
   // libuv reports EPOLLERR (ENOBUFS pending) as UV_EBADF; recvmsg gets the real errno.
   RecvBatch batch;
-  self->recv_calls_ += RecvDatagrams(self->fd_.get(), self->batch_bytes_, self->batch_datagrams_, &batch);
+  self->recv_calls_ += RecvDatagrams(self->fd_.get(), self->batch_bytes_, self->batch_datagrams_, &batch,
+                                     self->fault_ == ReadAhead::kFaultTruncate ? 256 : 0);
   if (batch.ends.empty() && batch.err == 0 && status == 0) return;  // spurious wakeup: keep polling
   if (batch.ends.empty() && batch.err == 0) batch.err = -status;
   uv_poll_stop(handle);

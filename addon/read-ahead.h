@@ -18,7 +18,7 @@
 namespace nlrx {
 class ReadAhead {
  public:
-  enum Fault { kNoFault, kFaultAsync, kFaultThread, kFaultPoll };  // injected by specs
+  enum Fault { kNoFault, kFaultAsync, kFaultThread, kFaultPoll, kFaultTruncate };  // injected by specs
   // `ready` runs on the loop thread (through uv_async) after a batch was queued.
   ReadAhead(int fd, size_t depth, size_t max_bytes, size_t max_datagrams, std::function<void()> ready)
       : fd_(fd), depth_(depth), max_bytes_(max_bytes), max_datagrams_(max_datagrams), ready_(std::move(ready)) {}

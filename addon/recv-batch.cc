@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <string.h>
+#include <algorithm>
+#include <cstdint>
 #include <sys/socket.h>
 
 namespace nlrx {
-size_t RecvDatagrams(int fd, size_t max_bytes, size_t max_datagrams, RecvBatch* out) {
+size_t RecvDatagrams(int fd, size_t max_bytes, size_t max_datagrams, RecvBatch* out, size_t cut) {
   out->data.resize(max_bytes);
   size_t used = 0, calls = 0;
   while (out->ends.size() < max_datagrams) {
@@ -13,13 +15,9 @@ size_t RecvDatagrams(int fd, size_t max_bytes, size_t max_datagrams, RecvBatch* 
     ssize_t size = recv(fd, nullptr, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
     if (size >= 0 && used > 0 && used + size > max_bytes) break;
     if (size >= 0 && used + size > out->data.size()) out->data.resize(used + size);
-    iovec iov = {out->data.data() + used, out->data.size() - used};
+    iovec iov = {out->data.data() + used, std::min(cut ? cut : SIZE_MAX, out->data.size() - used)};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int32_t))];
-    msghdr msg = {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
+    msghdr msg = {nullptr, 0, &iov, 1, control, sizeof(control), 0};
     ssize_t n = size < 0 ? size : recvmsg(fd, &msg, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;

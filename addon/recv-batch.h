@@ -13,6 +13,8 @@ struct RecvBatch {
   int err = 0;             // an errno met after (or instead of) the datagrams
 };
 // Reads what is queued now, up to max_bytes / max_datagrams (at least one datagram,
-// whatever its size), never blocking. Returns the recvmsg calls made.
-std::size_t RecvDatagrams(int fd, std::size_t max_bytes, std::size_t max_datagrams, RecvBatch* out);
+// whatever its size), never blocking. Returns the recvmsg calls made. `cut` (specs
+// only) receives into that few bytes, so the kernel truncates what is longer.
+std::size_t RecvDatagrams(int fd, std::size_t max_bytes, std::size_t max_datagrams, RecvBatch* out,
+                          std::size_t cut = 0);
 }  // namespace nlrx

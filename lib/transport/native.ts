@@ -21,9 +21,10 @@ export interface NativeSocketOptions extends Omit<SocketOptions, 'netns'> {
   /**
    * Makes one native step fail, for the specs of the failure paths only:
    * `open` after the fd was opened, `async` (uv_async_init), `thread`
-   * (pthread_create) or `poll` (the reader thread's poll()).
+   * (pthread_create), `poll` (the reader thread's poll()) or `truncate`
+   * (receive into 256 bytes, so the kernel cuts longer datagrams: rule 5).
    */
-  testFault?: 'open' | 'async' | 'thread' | 'poll';
+  testFault?: 'open' | 'async' | 'thread' | 'poll' | 'truncate';
 }
 
 /**
