@@ -322,6 +322,10 @@ export interface FuzzStats {
   asyncErrors: number;
   hangs: number;
   readsAfterEnd: number;
+  /** Cases that held more than CASE_MEMORY_BOUND of new buffers at their end (a length taken from the wire as a size). */
+  memoryBlowups: number;
+  /** The largest resident set seen (sampled every 1,000 cases), in MiB. */
+  peakRssMiB: number;
   failures: FuzzFailure[];
   ms: number;
 }
@@ -338,6 +342,12 @@ export interface FuzzOptions {
   progress?: (stats: FuzzStats) => void;
 }
 
+/**
+ * A case is fed a few KiB: one that holds 64 MiB more of buffers at its end
+ * than at its start has sized something from the wire.
+ */
+export const CASE_MEMORY_BOUND = 64 * 2 ** 20;
+
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -353,7 +363,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzStats> {
   const started = performance.now();
   const stats: FuzzStats = {
     cases: 0, known: 0, datagrams: 0, completions: 0, netlinkErrors: 0, decoderCalls: 0, otherErrors: 0, asyncErrors: 0,
-    hangs: 0, readsAfterEnd: 0, failures: [], ms: 0,
+    hangs: 0, readsAfterEnd: 0, memoryBlowups: 0, peakRssMiB: 0, failures: [], ms: 0,
   };
   let current: { seed: number; index: number; entry: string; first?: string[] } = { seed: 0, index: 0, entry: '' };
   const fail = (what: string) => {
@@ -402,6 +412,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzStats> {
         }
         return kernel;
       };
+      const buffersAtStart = process.memoryUsage().arrayBuffers;
       let timer: NodeJS.Timeout | undefined;
       const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), options.hangMs ?? 5000)));
       const how = await Promise.race([runner.run(factory, fail), hang]);
@@ -419,6 +430,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzStats> {
         const e = how.error;
         fail(`ended with ${e instanceof Error ? `${e.constructor.name}: ${e.message}${process.env.FUZZ_STACK ? e.stack : ""}` : String(e)}`);
       }
+      const grown = process.memoryUsage().arrayBuffers - buffersAtStart;
+      if (grown > CASE_MEMORY_BOUND) {
+        stats.memoryBlowups++;
+        fail(`memory: ${Math.round(grown / 2 ** 20)} MiB of new buffers held at the end of one case`);
+      }
+      if (stats.cases % 1000 === 0) stats.peakRssMiB = Math.max(stats.peakRssMiB, Math.round(process.memoryUsage.rss() / 2 ** 20));
       const readsAtEnd = kernels.reduce((n, k) => n + k.reads, 0);
       await immediate();
       await immediate();

@@ -24,7 +24,9 @@ describe('fuzz: mutated and random replies through every entry point', () => {
     for (const failure of failures.slice(0, 10)) console.log(JSON.stringify(failure));
     expect(failures).toEqual([]);
     // Nothing may break a promise (KNOWN_BUGS is empty: a bug found is fixed, with its regression spec).
-    expect(counts).toMatchObject({ hangs: 0, readsAfterEnd: 0, asyncErrors: 0, otherErrors: 0 });
+    expect(counts).toMatchObject({ hangs: 0, readsAfterEnd: 0, asyncErrors: 0, otherErrors: 0, memoryBlowups: 0 });
+    // Memory stays bounded over the run: no case's garbage accumulates (Node and vitest alone take ~150 MiB).
+    expect(counts.peakRssMiB).toBeLessThan(1024);
     expect(counts.datagrams).toBeGreaterThanOrEqual(Math.min(datagrams, 2000));
     // The run reached both endings and the decoders.
     expect(counts.completions).toBeGreaterThan(0);
