@@ -144,6 +144,7 @@ export declare const ETHTOOL_GENL_VERSION: typeof m.ETHTOOL_GENL_VERSION;
 export declare const ETHTOOL_MCGRP_MONITOR_NAME: typeof m.ETHTOOL_MCGRP_MONITOR_NAME;
 export declare const ETHTOOL_MSG_CHANNELS_GET: typeof m.ETHTOOL_MSG_CHANNELS_GET;
 export declare const ETHTOOL_MSG_COALESCE_GET: typeof m.ETHTOOL_MSG_COALESCE_GET;
+export declare const ETHTOOL_MSG_DEBUG_GET: typeof m.ETHTOOL_MSG_DEBUG_GET;
 export declare const ETHTOOL_MSG_EEE_GET: typeof m.ETHTOOL_MSG_EEE_GET;
 export declare const ETHTOOL_MSG_FEATURES_GET: typeof m.ETHTOOL_MSG_FEATURES_GET;
 export declare const ETHTOOL_MSG_LINKINFO_GET: typeof m.ETHTOOL_MSG_LINKINFO_GET;
@@ -152,6 +153,7 @@ export declare const ETHTOOL_MSG_LINKSTATE_GET: typeof m.ETHTOOL_MSG_LINKSTATE_G
 export declare const ETHTOOL_MSG_PAUSE_GET: typeof m.ETHTOOL_MSG_PAUSE_GET;
 export declare const ETHTOOL_MSG_RINGS_GET: typeof m.ETHTOOL_MSG_RINGS_GET;
 export declare const ETHTOOL_MSG_STRSET_GET: typeof m.ETHTOOL_MSG_STRSET_GET;
+export declare const ETHTOOL_MSG_WOL_GET: typeof m.ETHTOOL_MSG_WOL_GET;
 export declare const ETH_SS_FEATURES: typeof m.ETH_SS_FEATURES;
 export declare const FIB_RULE_DEV_DETACHED: typeof m.FIB_RULE_DEV_DETACHED;
 export declare const FIB_RULE_FIND_SADDR: typeof m.FIB_RULE_FIND_SADDR;

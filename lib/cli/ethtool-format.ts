@@ -1,8 +1,11 @@
 /**
  * ethtool replies as the `ethtool` command prints them (netlink/*.c of
- * ethtool 6.1), byte for byte: `-l` (channels) and `-k` (features).
+ * ethtool 6.1), byte for byte: `-l` (channels), `-g` (rings), `-c`
+ * (coalescing), `-a` (pause) and `-k` (features).
  */
-import type { EthtoolBitset, EthtoolChannels, EthtoolFeatures } from '../genl/ethtool.js';
+import type {
+  EthtoolBitset, EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolPause, EthtoolRings,
+} from '../genl/ethtool.js';
 import type { ObjectFormat } from './object-output.js';
 
 /** show_u32(): the value, or n/a when the driver does not report it. */
@@ -21,6 +24,66 @@ export const channelsFormat: ObjectFormat<EthtoolChannels> = {
     u32('RX:\t\t', c.rxMax) + u32('TX:\t\t', c.txMax) + u32('Other:\t\t', c.otherMax) + u32('Combined:\t', c.combinedMax) +
     'Current hardware settings:\n' +
     u32('RX:\t\t', c.rxCount) + u32('TX:\t\t', c.txCount) + u32('Other:\t\t', c.otherCount) + u32('Combined:\t', c.combinedCount),
+};
+
+/** show_bool(): on, off, or n/a when the driver does not report it. */
+const bool = (value: number | undefined) => (value === undefined ? 'n/a' : value ? 'on' : 'off');
+
+/**
+ * ringsFormat is how `ethtool -g DEV` prints a device's ring sizes.
+ *
+ * @example
+ * ringsFormat.text(rings); // 'Ring parameters for v0:\nPre-set maximums:\nRX:\t\t4096\n…'
+ */
+export const ringsFormat: ObjectFormat<EthtoolRings> = {
+  json: (r) => JSON.stringify(r),
+  text: (r) => {
+    let text = `Ring parameters for ${r.header?.ifname ?? '?'}:\nPre-set maximums:\n` +
+      u32('RX:\t\t', r.rxMax) + u32('RX Mini:\t', r.rxMiniMax) + u32('RX Jumbo:\t', r.rxJumboMax) + u32('TX:\t\t', r.txMax) +
+      'Current hardware settings:\n' +
+      u32('RX:\t\t', r.rx) + u32('RX Mini:\t', r.rxMini) + u32('RX Jumbo:\t', r.rxJumbo) + u32('TX:\t\t', r.tx) +
+      u32('RX Buf Len:\t\t', r.rxBufLen) + u32('CQE Size:\t\t', r.cqeSize) + `TX Push:\t${bool(r.txPush)}\n`;
+    // ETHTOOL_TCP_DATA_SPLIT_UNKNOWN (or absent) is n/a; 1 disabled, 2 enabled.
+    const split = r.tcpDataSplit ?? 0;
+    text += `TCP data split:\t${split === 0 ? 'n/a' : split === 1 ? 'off' : split === 2 ? 'on' : `unknown(${split})\n`}\n`;
+    return text;
+  },
+};
+
+/**
+ * coalesceFormat is how `ethtool -c DEV` prints a device's interrupt
+ * coalescing, in ethtool's groups separated by blank lines.
+ *
+ * @example
+ * coalesceFormat.text(coalesce); // 'Coalesce parameters for tp0:\nAdaptive RX: n/a  TX: n/a\n…'
+ */
+export const coalesceFormat: ObjectFormat<EthtoolCoalesce> = {
+  json: (c) => JSON.stringify(c),
+  text: (c) => `Coalesce parameters for ${c.header?.ifname ?? '?'}:\n` +
+    `Adaptive RX: ${bool(c.useAdaptiveRx)}  TX: ${bool(c.useAdaptiveTx)}\n` +
+    u32('stats-block-usecs: ', c.statsBlockUsecs) + u32('sample-interval: ', c.rateSampleInterval) +
+    u32('pkt-rate-low: ', c.pktRateLow) + u32('pkt-rate-high: ', c.pktRateHigh) + '\n' +
+    u32('rx-usecs: ', c.rxUsecs) + u32('rx-frames: ', c.rxMaxFrames) +
+    u32('rx-usecs-irq: ', c.rxUsecsIrq) + u32('rx-frames-irq: ', c.rxMaxFramesIrq) + '\n' +
+    u32('tx-usecs: ', c.txUsecs) + u32('tx-frames: ', c.txMaxFrames) +
+    u32('tx-usecs-irq: ', c.txUsecsIrq) + u32('tx-frames-irq: ', c.txMaxFramesIrq) + '\n' +
+    u32('rx-usecs-low: ', c.rxUsecsLow) + u32('rx-frame-low: ', c.rxMaxFramesLow) +
+    u32('tx-usecs-low: ', c.txUsecsLow) + u32('tx-frame-low: ', c.txMaxFramesLow) + '\n' +
+    u32('rx-usecs-high: ', c.rxUsecsHigh) + u32('rx-frame-high: ', c.rxMaxFramesHigh) +
+    u32('tx-usecs-high: ', c.txUsecsHigh) + u32('tx-frame-high: ', c.txMaxFramesHigh) + '\n' +
+    `CQE mode RX: ${bool(c.useCqeModeRx)}  TX: ${bool(c.useCqeModeTx)}\n\n`,
+};
+
+/**
+ * pauseFormat is how `ethtool -a DEV` prints a device's pause frame settings.
+ *
+ * @example
+ * pauseFormat.text(pause); // 'Pause parameters for v0:\nAutonegotiate:\ton\nRX:\t\ton\nTX:\t\ton\n\n'
+ */
+export const pauseFormat: ObjectFormat<EthtoolPause> = {
+  json: (p) => JSON.stringify(p),
+  text: (p) => `Pause parameters for ${p.header?.ifname ?? '?'}:\n` +
+    `Autonegotiate:\t${bool(p.autoneg)}\nRX:\t\t${bool(p.rx)}\nTX:\t\t${bool(p.tx)}\n\n`,
 };
 
 /**

@@ -90,7 +90,7 @@ main(argv).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
+      if (error.message !== '') process.stderr.write(`${error.message}\n`);
       process.exitCode = error.exitCode;
       return;
     } else if (error instanceof NetlinkError) {

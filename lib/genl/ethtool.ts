@@ -22,6 +22,8 @@ export const ETHTOOL_MSG_STRSET_GET = 1;
 export const ETHTOOL_MSG_LINKINFO_GET = 2;
 export const ETHTOOL_MSG_LINKMODES_GET = 4;
 export const ETHTOOL_MSG_LINKSTATE_GET = 6;
+export const ETHTOOL_MSG_DEBUG_GET = 7;
+export const ETHTOOL_MSG_WOL_GET = 9;
 export const ETHTOOL_MSG_FEATURES_GET = 11;
 export const ETHTOOL_MSG_RINGS_GET = 15;
 export const ETHTOOL_MSG_CHANNELS_GET = 17;
@@ -121,6 +123,14 @@ export interface EthtoolLinkModes extends EthtoolReply {
 export interface EthtoolLinkState extends EthtoolReply {
   link?: number; sqi?: number; sqiMax?: number; extState?: number; extSubstate?: number; extDownCnt?: number;
 }
+/** ETHTOOL_MSG_DEBUG_GET_REPLY: the driver's message mask (netif_msg classes). */
+export interface EthtoolDebug extends EthtoolReply {
+  msgmask?: EthtoolBitset;
+}
+/** ETHTOOL_MSG_WOL_GET_REPLY: Wake-on-LAN modes (listed: supported; set: enabled) and the SecureOn password. */
+export interface EthtoolWol extends EthtoolReply {
+  modes?: EthtoolBitset; sopass?: Uint8Array;
+}
 /** ETHTOOL_MSG_FEATURES_GET_REPLY. */
 export interface EthtoolFeatures extends EthtoolReply {
   hw?: EthtoolBitset; wanted?: EthtoolBitset; active?: EthtoolBitset; nochange?: EthtoolBitset;
@@ -208,6 +218,14 @@ export const linkStateMessage = reply<EthtoolLinkState>('ETHTOOL_MSG_LINKSTATE_G
   extDownCnt: attr(7, u32),
 }));
 
+export const debugMessage = reply<EthtoolDebug>('ETHTOOL_MSG_DEBUG_GET_REPLY', replyAttributes('ETHTOOL_A_DEBUG', {
+  msgmask: attr(2, bitset),
+}));
+
+export const wolMessage = reply<EthtoolWol>('ETHTOOL_MSG_WOL_GET_REPLY', replyAttributes('ETHTOOL_A_WOL', {
+  modes: attr(2, bitset), sopass: attr(3, binary),
+}));
+
 export const featuresMessage = reply<EthtoolFeatures>('ETHTOOL_MSG_FEATURES_GET_REPLY', replyAttributes('ETHTOOL_A_FEATURES', {
   hw: attr(2, bitset), wanted: attr(3, bitset), active: attr(4, bitset), nochange: attr(5, bitset),
 }));
@@ -283,7 +301,7 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
 
 /**
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
- * gives `linkInfo`, `linkModes`, `linkState`, `features`, `rings`,
+ * gives `linkInfo`, `linkModes`, `linkState`, `debug`, `wol`, `features`, `rings`,
  * `channels`, `coalesce`, `pause`, `eee` and `strings`, each a cold
  * Observable of one reply per device; naming one device (`ifindex` /
  * `ifname`) asks for it alone, and a device without the feature fails with
@@ -296,6 +314,8 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
   linkInfo: { cmd: ETHTOOL_MSG_LINKINFO_GET, message: linkInfoMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   linkModes: { cmd: ETHTOOL_MSG_LINKMODES_GET, message: linkModesMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   linkState: { cmd: ETHTOOL_MSG_LINKSTATE_GET, message: linkStateMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  debug: { cmd: ETHTOOL_MSG_DEBUG_GET, message: debugMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  wol: { cmd: ETHTOOL_MSG_WOL_GET, message: wolMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   features: { cmd: ETHTOOL_MSG_FEATURES_GET, message: featuresMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   rings: { cmd: ETHTOOL_MSG_RINGS_GET, message: ringsMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   channels: { cmd: ETHTOOL_MSG_CHANNELS_GET, message: channelsMessage, request: headerRequest, match: sameDevice, single: oneDevice },

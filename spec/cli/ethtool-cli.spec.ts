@@ -1,9 +1,11 @@
 /**
- * Oracle spec for `nlrx ethtool -l|-k DEV` beside the `ethtool` command in a
- * throw-away namespace: stdout, stderr and exit status identical for a veth
- * (channels; features, some changed with ethtool -K), a bridge (no channels:
+ * Oracle spec for `nlrx ethtool [-l|-g|-c|-a|-k] DEV` beside the `ethtool`
+ * command in a throw-away namespace: stdout, stderr and exit status identical
+ * for a veth (channels; features, some changed with ethtool -K), a tap (the
+ * message level and a coalescing value changed), a bridge (no channels:
  * "Operation not supported"), lo, and a device that does not exist (the
- * kernel's extended ack, then "No such device").
+ * kernel's extended ack, then "No such device"; for the settings, five times
+ * and "No data available", exit 75).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +22,24 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     ns.ip('link', 'add', 'br0', 'type', 'bridge');
     // Features changed from their defaults, so on/off is not all the spec sees.
     ns.exec('ethtool', '-K', 'v0', 'gro', 'on', 'tso', 'off');
+    ns.ip('tuntap', 'add', 'mode', 'tap', 'name', 'tp0');
+    ns.exec('ethtool', '-s', 'tp0', 'msglvl', '0x15');
+    ns.exec('ethtool', '-C', 'tp0', 'rx-frames', '7');
+    ns.ip('link', 'set', 'v0', 'up');
+    ns.ip('link', 'set', 'v1', 'up');
   });
   afterAll(() => ns?.remove());
 
-  it.each([['-l', 'v0'], ['-l', 'br0'], ['-l', 'nope0'], ['-k', 'v0'], ['-k', 'br0'], ['-k', 'lo'], ['-k', 'nope0']])(
-    'ethtool %s %s: the same stdout, stderr and exit status', (option, device) => {
-    const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', option, device], { encoding: 'utf8' });
-    const ours = spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ethtool', option, device], { encoding: 'utf8' });
+  const devices = ['v0', 'v1', 'tp0', 'br0', 'lo', 'nope0'];
+  // -g and -a: no device here has rings or pause settings; their errors are what can be compared.
+  it.each([
+    ...devices,
+    ...['-l', '-c', '-k'].flatMap((option) => devices.map((d) => `${option} ${d}`)),
+    ...['-g', '-a'].flatMap((option) => ['v0', 'tp0', 'nope0'].map((d) => `${option} ${d}`)),
+  ])('ethtool %s: the same stdout, stderr and exit status', (line) => {
+    const args = line.split(' ');
+    const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', ...args], { encoding: 'utf8' });
+    const ours = spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ethtool', ...args], { encoding: 'utf8' });
     expect({ status: ours.status, stdout: ours.stdout, stderr: ours.stderr })
       .toEqual({ status: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr });
   });

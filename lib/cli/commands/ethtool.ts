@@ -1,18 +1,20 @@
 /**
- * `nlrx [-n NETNS] [-j] ethtool -l|-k DEV`: a device's channels or features
- * as the `ethtool` command prints them, over the ethtool generic netlink family (a request
- * for that device alone, so a driver without channels fails as ethtool does:
- * "netlink error: Operation not supported", exit 1).
+ * `nlrx [-n NETNS] [-j] ethtool [-l|-k] DEV`: a device's link settings,
+ * channels or features as the `ethtool` command prints them, over the ethtool
+ * generic netlink family (a request for that device alone, so a driver
+ * without channels fails as ethtool does: "netlink error: Operation not
+ * supported", exit 1).
  */
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { channelsFormat, featuresText } from '../ethtool-format.js';
-import { objectOutput } from '../object-output.js';
+import { channelsFormat, coalesceFormat, featuresText, pauseFormat, ringsFormat } from '../ethtool-format.js';
+import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
+import { objectOutput, type ObjectFormat } from '../object-output.js';
 import { genl } from '../../client/genl.js';
 import { NetlinkKernelError } from '../../errors.js';
 import { ethtoolFamily } from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool -l|-k DEV';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-l|-g|-c|-a|-k] DEV';
 
 /** strerror() of the errors an ethtool request meets, as ethtool prints them. */
 const STRERROR: Readonly<Record<string, string>> = {
@@ -27,29 +29,82 @@ const STRERROR: Readonly<Record<string, string>> = {
  * await run(ctx, 'show', ['-l', 'v0']);
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
+  if (verb !== 'help' && args.length === 1 && !args[0].startsWith('-')) return settings(ctx, args[0]);
   const [option, device] = args;
-  if (verb === 'help' || (option !== '-l' && option !== '-k') || device === undefined || args.length !== 2) {
+  if (verb === 'help' || !['-l', '-g', '-c', '-a', '-k'].includes(option) || device === undefined || args.length !== 2) {
     throw new UsageError(USAGE);
   }
   const client = genl({ netns: ctx.netns });
   const ethtool = client.use(ethtoolFamily);
   try {
-    if (option === '-l') {
-      const [channels] = await lastValueFrom(ethtool.channels({ ifname: device }).pipe(toArray()));
-      const out = objectOutput(ctx, channelsFormat);
-      if (channels) out.push(channels);
-      out.end();
-    } else {
+    const filter = { ifname: device };
+    if (option === '-l') await print(ctx, ethtool.channels(filter), channelsFormat);
+    else if (option === '-g') await print(ctx, ethtool.rings(filter), ringsFormat);
+    else if (option === '-c') await print(ctx, ethtool.coalesce(filter), coalesceFormat);
+    else if (option === '-a') await print(ctx, ethtool.pause(filter), pauseFormat);
+    else {
       const [features] = await lastValueFrom(ethtool.features({ ifname: device }).pipe(toArray()));
       if (ctx.json) ctx.write(`${JSON.stringify([features])}\n`);
       else if (features) ctx.write(featuresText(device, features));
     }
   } catch (error) {
     if (!(error instanceof NetlinkKernelError)) throw error;
-    // As ethtool's nlsock_process_ack(): the extended ack first, then strerror.
-    const ack = error.extAckMessage === undefined ? ''
-      : `netlink error: ${error.extAckMessage}${error.extAckOffset === undefined ? '' : ` (offset ${error.extAckOffset})`}\n`;
-    throw new UsageError(`${ack}netlink error: ${STRERROR[error.code] ?? error.message}`);
+    throw new UsageError(netlinkErrorText(error).trimEnd());
+  } finally {
+    client.close();
+  }
+}
+
+/** One device's reply in ethtool's text, or as JSON. */
+async function print<T>(ctx: CliContext, replies: Observable<T>, format: ObjectFormat<T>): Promise<void> {
+  const out = objectOutput(ctx, format);
+  for (const reply of await lastValueFrom(replies.pipe(toArray()))) out.push(reply);
+  out.end();
+}
+
+/** As ethtool's nlsock_process_ack(): the extended ack first, then strerror. */
+function netlinkErrorText(error: NetlinkKernelError): string {
+  const ack = error.extAckMessage === undefined ? ''
+    : `netlink error: ${error.extAckMessage}${error.extAckOffset === undefined ? '' : ` (offset ${error.extAckOffset})`}\n`;
+  return `${ack}netlink error: ${STRERROR[error.code] ?? error.message}\n`;
+}
+
+/**
+ * `ethtool DEV`: five requests in ethtool's order, each failing on its own —
+ * EOPNOTSUPP silently (the device lacks that part), any other error printed
+ * as ethtool prints it; when nothing was printed, "No data available" and
+ * exit status 75 as ethtool's nl_gset().
+ */
+async function settings(ctx: CliContext, device: string): Promise<void> {
+  const client = genl({ netns: ctx.netns });
+  const ethtool = client.use(ethtoolFamily);
+  const filter = { ifname: device };
+  let errors = '';
+  const one = async <T>(replies: Observable<T>): Promise<T | undefined> => {
+    try {
+      return (await lastValueFrom(replies.pipe(toArray())))[0];
+    } catch (error) {
+      if (!(error instanceof NetlinkKernelError)) throw error;
+      if (error.code !== 'EOPNOTSUPP') errors += netlinkErrorText(error);
+      return undefined;
+    }
+  };
+  try {
+    const replies: EthtoolSettings = {
+      linkModes: await one(ethtool.linkModes(filter)),
+      linkInfo: await one(ethtool.linkInfo(filter)),
+      wol: await one(ethtool.wol(filter)),
+      debug: await one(ethtool.debug(filter)),
+      linkState: await one(ethtool.linkState(filter)),
+    };
+    const text = ctx.json ? `${JSON.stringify([replies])}\n` : settingsText(device, replies);
+    if (text !== undefined) {
+      ctx.write(text);
+      if (errors !== '') process.stderr.write(errors);
+      return;
+    }
+    ctx.write('No data available\n');
+    throw new UsageError(errors.trimEnd(), 75);
   } finally {
     client.close();
   }
