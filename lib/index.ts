@@ -16,7 +16,7 @@ export {
 // The per-namespace clients.
 export { rtnetlink, type RtnetlinkClient, type RtnetlinkOptions } from './client/rtnetlink.js';
 export {
-  genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient,
+  genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient, type GenlNotification,
 } from './client/genl.js';
 
 // Typed dumps and their objects.

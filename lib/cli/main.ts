@@ -27,7 +27,7 @@ const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] 
        nlrx [-n NETNS] serve [--host 127.0.0.1] [--port 8080] [--token TOKEN]
        nlrx [-n NETNS] [-j] genl ctrl list | get name NAME | id ID
        nlrx [-n NETNS] [-j] conntrack -L | -C [-o extended] [-p PROTO] [-f ipv4|ipv6] [-s|-d ADDR] …
-       nlrx [-n NETNS] [-j] ethtool -l|-k DEV
+       nlrx [-n NETNS] [-j] ethtool [-l|-g|-c|-a|-k] DEV
        nlrx help | --help | --version
   OBJECT := link | addr | route | neigh | rule | nexthop
   -n NETNS  a namespace under /run/netns     -4, -6  one address family

@@ -13,8 +13,9 @@ import { genlDumpRequest } from '../genl/genl-header.js';
 import { familiesRequest, familySelector, type GenlFamily } from '../genl/nlctrl.js';
 import { policyRequest, policySelector, type PolicyMessage } from '../genl/policy.js';
 import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
-import type { GenlCommand, GenlFamilyDescription } from '../genl/genl-family.js';
-import { monitor, type MonitorSignal } from '../live/monitor.js';
+import type { GenlCommand, GenlFamilyDescription, GenlNotificationKind } from '../genl/genl-family.js';
+import { NetlinkError } from '../errors.js';
+import { monitor, type MonitorOverrun, type MonitorSignal } from '../live/monitor.js';
 import { dumpObjects } from '../rx/dump-objects.js';
 import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
 import { GenlFamilyCache } from './genl-family-cache.js';
@@ -53,6 +54,23 @@ export type GenlFamilyClient<C> = {
 };
 
 /**
+ * GenlNotification is one decoded notification of a described family: the
+ * notification's name in the description (`kind`), its genlmsghdr command
+ * and the object.
+ *
+ * @example
+ * if (n.type === 'notification' && n.kind === 'features') console.log(n.object.header?.ifname);
+ */
+export type GenlNotification<N> = {
+  [K in keyof N]: {
+    readonly type: 'notification';
+    readonly kind: K;
+    readonly cmd: number;
+    readonly object: N[K] extends GenlNotificationKind<infer T> ? T : never;
+  }
+}[keyof N];
+
+/**
  * GenlClient dumps and watches one namespace's generic netlink families.
  * Dumps are cold: the family is resolved and the request sent on subscribe.
  */
@@ -69,6 +87,13 @@ export interface GenlClient {
   dump(name: string, cmd: number, options: GenlDumpOptions<never>): Observable<NetlinkMessage>;
   /** Notifications of family `name`'s multicast groups, joined by name. */
   monitor(name: string, groups: readonly string[]): Observable<MonitorSignal>;
+  /**
+   * A described family's notifications, decoded: its groups joined by name
+   * (default: the description's), one `notification` per message the
+   * description knows (others are skipped), and overruns as `monitor()`
+   * gives them — a message that cannot be decoded is an overrun too (EPROTO).
+   */
+  notifications<C, N>(family: GenlFamilyDescription<C, N>, groups?: readonly string[]): Observable<GenlNotification<N> | MonitorOverrun>;
   /** A described family's commands as typed dumps (see `describeGenlFamily`, `ethtoolFamily`). */
   use<C>(family: GenlFamilyDescription<C>): GenlFamilyClient<C>;
   /** Closes the client's sockets and stops watching nlctrl. Idempotent. */
@@ -110,19 +135,42 @@ export function genl(options: GenlOptions = {}): GenlClient {
     }));
   }
 
+  const monitorGroups = (name: string, groups: readonly string[]): Observable<MonitorSignal> => defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
+    const ids = groups.map((group) => {
+      const found = family.mcastGroups?.find((g) => g.name === group)?.id;
+      if (found === undefined) throw new GenlFamilyNotFoundError(`${name}/${group}`);
+      return found;
+    });
+    return monitor({ protocol: NETLINK_GENERIC, groups: ids, netns, transport });
+  }));
+
   return {
     families: () => dumpObjects(familiesRequest(), familySelector(), { pool }),
     family: (name) => cache.resolve(name),
     policy: (name, op) => dumpObjects(policyRequest(name, op), policySelector(), { pool }),
     dump: dump as GenlClient['dump'],
-    monitor: (name, groups) => defer(() => from(cache.resolve(name))).pipe(concatMap((family) => {
-      const ids = groups.map((group) => {
-        const found = family.mcastGroups?.find((g) => g.name === group)?.id;
-        if (found === undefined) throw new GenlFamilyNotFoundError(`${name}/${group}`);
-        return found;
-      });
-      return monitor({ protocol: NETLINK_GENERIC, groups: ids, netns, transport });
-    })),
+    monitor: monitorGroups,
+    notifications<C, N>(family: GenlFamilyDescription<C, N>, groups?: readonly string[]) {
+      const kinds = Object.entries((family.events?.notifications ?? {}) as Record<string, GenlNotificationKind<unknown>>);
+      const byCmd = new Map(kinds.map(([kind, n]) => [n.cmd, { kind, message: n.message }]));
+      return defer(() => from(cache.resolve(family.name))).pipe(concatMap((resolved) =>
+        monitorGroups(family.name, groups ?? family.events?.groups ?? []).pipe(concatMap((signal) => {
+          if (signal.type === 'overrun') return [signal];
+          const out: (GenlNotification<N> | MonitorOverrun)[] = [];
+          for (const msg of signal.messages) {
+            // The genlmsghdr's command is the payload's first byte.
+            const known = msg.type === resolved.id ? byCmd.get(msg.data[msg.offset + 16]) : undefined;
+            if (!known) continue;
+            try {
+              out.push({ type: 'notification', kind: known.kind, cmd: msg.data[msg.offset + 16], object: known.message.decode(msg) } as GenlNotification<N>);
+            } catch (error) {
+              if (!(error instanceof NetlinkError)) throw error;
+              out.push({ type: 'overrun', error });
+            }
+          }
+          return out;
+        }))));
+    },
     use<C>(family: GenlFamilyDescription<C>): GenlFamilyClient<C> {
       const methods: Record<string, (filter?: unknown) => Observable<unknown>> = {};
       for (const [key, command] of Object.entries(family.commands as Record<string, GenlCommand<unknown, unknown>>)) {

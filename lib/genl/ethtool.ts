@@ -31,6 +31,18 @@ export const ETHTOOL_MSG_COALESCE_GET = 19;
 export const ETHTOOL_MSG_PAUSE_GET = 21;
 export const ETHTOOL_MSG_EEE_GET = 23;
 
+// Notifications (enum ETHTOOL_MSG_*_NTF, kernel to user), on the "monitor" group.
+export const ETHTOOL_MSG_LINKINFO_NTF = 3;
+export const ETHTOOL_MSG_LINKMODES_NTF = 5;
+export const ETHTOOL_MSG_DEBUG_NTF = 8;
+export const ETHTOOL_MSG_WOL_NTF = 10;
+export const ETHTOOL_MSG_FEATURES_NTF = 13;
+export const ETHTOOL_MSG_RINGS_NTF = 17;
+export const ETHTOOL_MSG_CHANNELS_NTF = 19;
+export const ETHTOOL_MSG_COALESCE_NTF = 21;
+export const ETHTOOL_MSG_PAUSE_NTF = 23;
+export const ETHTOOL_MSG_EEE_NTF = 25;
+
 // Request header flags (ETHTOOL_A_HEADER_FLAGS).
 export const ETHTOOL_FLAG_COMPACT_BITSETS = 1 << 0;
 export const ETHTOOL_FLAG_OMIT_REPLY = 1 << 1;
@@ -305,7 +317,9 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
  * `channels`, `coalesce`, `pause`, `eee` and `strings`, each a cold
  * Observable of one reply per device; naming one device (`ifindex` /
  * `ifname`) asks for it alone, and a device without the feature fails with
- * the kernel's EOPNOTSUPP, a missing one with ENODEV.
+ * the kernel's EOPNOTSUPP, a missing one with ENODEV. Its `monitor` group's
+ * notifications (settings changed by anyone, e.g. `ethtool -K`) come typed
+ * from `genl().notifications(ethtoolFamily)`.
  *
  * @example
  * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe((c) => console.log(c.rxCount));
@@ -330,6 +344,20 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
     }),
     match: sameDevice,
     single: oneDevice,
+  },
+}, {
+  groups: [ETHTOOL_MCGRP_MONITOR_NAME],
+  notifications: {
+    linkInfo: { cmd: ETHTOOL_MSG_LINKINFO_NTF, message: linkInfoMessage },
+    linkModes: { cmd: ETHTOOL_MSG_LINKMODES_NTF, message: linkModesMessage },
+    debug: { cmd: ETHTOOL_MSG_DEBUG_NTF, message: debugMessage },
+    wol: { cmd: ETHTOOL_MSG_WOL_NTF, message: wolMessage },
+    features: { cmd: ETHTOOL_MSG_FEATURES_NTF, message: featuresMessage },
+    rings: { cmd: ETHTOOL_MSG_RINGS_NTF, message: ringsMessage },
+    channels: { cmd: ETHTOOL_MSG_CHANNELS_NTF, message: channelsMessage },
+    coalesce: { cmd: ETHTOOL_MSG_COALESCE_NTF, message: coalesceMessage },
+    pause: { cmd: ETHTOOL_MSG_PAUSE_NTF, message: pauseMessage },
+    eee: { cmd: ETHTOOL_MSG_EEE_NTF, message: eeeMessage },
   },
 });
 

@@ -31,25 +31,56 @@ export interface GenlCommand<T, F> {
 
 
 /**
- * GenlFamilyDescription is a family described: the name nlctrl knows it by
- * and its commands.
+ * GenlNotificationKind describes one notification a family multicasts: the
+ * genlmsghdr command it carries and the description of its message (most
+ * often the same as the GET reply's).
+ *
+ * @example
+ * const features: GenlNotificationKind<EthtoolFeatures> = { cmd: ETHTOOL_MSG_FEATURES_NTF, message: featuresMessage };
+ */
+export interface GenlNotificationKind<T> {
+  readonly cmd: number;
+  readonly message: MessageDescription<T>;
+}
+
+/**
+ * GenlFamilyEvents are the multicast side of a family: the groups to join by
+ * default and the notifications, by name.
+ *
+ * @example
+ * const events: GenlFamilyEvents<{ features: GenlNotificationKind<EthtoolFeatures> }> = {
+ *   groups: ['monitor'], notifications: { features: { cmd: 13, message: featuresMessage } },
+ * };
+ */
+export interface GenlFamilyEvents<N> {
+  readonly groups: readonly string[];
+  readonly notifications: N;
+}
+
+/**
+ * GenlFamilyDescription is a family described: the name nlctrl knows it by,
+ * its commands and, when it multicasts, its notifications.
  *
  * @example
  * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe(console.log);
  */
-export interface GenlFamilyDescription<C> {
+export interface GenlFamilyDescription<C, N = Record<never, never>> {
   readonly name: string;
   readonly commands: C;
+  readonly events?: GenlFamilyEvents<N>;
 }
 
 /**
- * describeGenlFamily makes a family description from its name and commands.
+ * describeGenlFamily makes a family description from its name, commands and
+ * (optionally) the notifications its multicast groups carry.
  *
  * @example
  * export const wireguardFamily = describeGenlFamily('wireguard', {
  *   devices: { cmd: WG_CMD_GET_DEVICE, message: deviceMessage, request: (f: { ifname: string }) => ({ ifname: f.ifname }) },
  * });
  */
-export function describeGenlFamily<C>(name: string, commands: C): GenlFamilyDescription<C> {
-  return { name, commands };
+export function describeGenlFamily<C, N = Record<never, never>>(
+  name: string, commands: C, events?: GenlFamilyEvents<N>,
+): GenlFamilyDescription<C, N> {
+  return { name, commands, events };
 }

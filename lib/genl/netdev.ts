@@ -17,6 +17,9 @@ export const NETDEV_FAMILY_NAME = 'netdev';
 export const NETDEV_MCGRP_MGMT = 'mgmt';
 // enum { NETDEV_CMD_DEV_GET = 1, … }
 export const NETDEV_CMD_DEV_GET = 1;
+export const NETDEV_CMD_DEV_ADD_NTF = 2;
+export const NETDEV_CMD_DEV_DEL_NTF = 3;
+export const NETDEV_CMD_DEV_CHANGE_NTF = 4;
 export const NETDEV_CMD_PAGE_POOL_GET = 5;
 export const NETDEV_CMD_QUEUE_GET = 10;
 export const NETDEV_CMD_NAPI_GET = 11;
@@ -109,7 +112,9 @@ const sameDevice = (reply: { ifindex?: number }, filter: NetdevFilter = {}) =>
 
 /**
  * netdevFamily: `genl().use(netdevFamily)` gives `devices`, `queues`,
- * `napis` and `qstats` (per device), each a cold Observable.
+ * `napis` and `qstats` (per device), each a cold Observable; the `mgmt`
+ * group's device notifications (`devAdd`, `devDel`, `devChange`) come typed
+ * from `genl().notifications(netdevFamily)`.
  *
  * @example
  * genl({ netns: 'blue' }).use(netdevFamily).queues({ ifindex: 2 }).subscribe((q) => console.log(q.type, q.id));
@@ -127,5 +132,12 @@ export const netdevFamily = describeGenlFamily(NETDEV_FAMILY_NAME, {
   qstats: {
     cmd: NETDEV_CMD_QSTATS_GET, message: qstatsMessage, match: sameDevice,
     request: (filter: NetdevFilter = {}) => ({ ifindex: filter.ifindex }),
+  },
+}, {
+  groups: [NETDEV_MCGRP_MGMT],
+  notifications: {
+    devAdd: { cmd: NETDEV_CMD_DEV_ADD_NTF, message: deviceMessage },
+    devDel: { cmd: NETDEV_CMD_DEV_DEL_NTF, message: deviceMessage },
+    devChange: { cmd: NETDEV_CMD_DEV_CHANGE_NTF, message: deviceMessage },
   },
 });
