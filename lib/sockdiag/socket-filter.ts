@@ -495,7 +495,7 @@ function inetStateBits(socket: FilterableSocket): number {
   // A TCP socket in CLOSE is in no lookup table but the bind table: the kernel dumps it
   // for the TCP_BOUND_INACTIVE pseudo-state (Linux 6.8) alone, and reports it as CLOSE.
   if (state === TCP_CLOSE && socket.protocol === IPPROTO_TCP) return bit(TCP_BOUND_INACTIVE);
-  return (1 << state) >>> 0;
+  return state <= 31 ? (1 << state) >>> 0 : 0;
 }
 
 const KINDS: Readonly<Record<string, SocketFamilyName>> = { unix: 'unix', netlink: 'netlink', packet: 'packet' };
@@ -528,7 +528,7 @@ export function socketPredicate(filter: SocketFilter = {}): (socket: FilterableS
     if (kind === undefined || !kinds.has(kind) || (protocolSet && !explicit)) return false;
     // ss shows stateless netlink and packet sockets as closed (UNCONN).
     const state = kind === 'unix' ? (socket.state ?? 0) : TCP_CLOSE;
-    if ((states & ((1 << state) >>> 0)) === 0) return false;
+    if (state > 31 || (states & ((1 << state) >>> 0)) === 0) return false;
     return evaluate(term, undefined);
   };
 }

@@ -130,6 +130,8 @@ describe('matchSocket', () => {
     expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: ['closed'] })).toBe(true);
     expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: [13] })).toBe(false);
     expect(matchSocket(tcp({ state: 13 }), {})).toBe(true);
+    expect(matchSocket(tcp({ state: 32 }), {})).toBe(false); // no state bit to select it by
+    expect(matchSocket({ kind: 'unix', state: 33 }, {})).toBe(false);
     expect(matchSocket(tcp({ state: 13 }), { states: ['all'] })).toBe(false);
   });
 
