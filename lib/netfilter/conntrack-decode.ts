@@ -6,7 +6,8 @@
  * `conntrack()`.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { be16, be32, be64n, binary, custom, inet, inline, nested, string, u8 } from '../codec/attribute-type.js';
+import { be16, be32, be64n, binary, custom, inet, inline, nested, string, u32, u8 } from '../codec/attribute-type.js';
+import { inetBytes, inetText } from '../codec/address-text.js';
 import type { NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
@@ -23,7 +24,9 @@ import {
   CTA_PROTO_ICMPV6_TYPE, CTA_PROTO_ICMP_CODE, CTA_PROTO_ICMP_ID, CTA_PROTO_ICMP_TYPE, CTA_PROTO_NUM,
   CTA_PROTO_SRC_PORT, CTA_SECCTX, CTA_SECMARK, CTA_SEQADJ_CORRECTION_POS, CTA_SEQADJ_OFFSET_AFTER,
   CTA_SEQADJ_OFFSET_BEFORE, CTA_SEQ_ADJ_ORIG, CTA_SEQ_ADJ_REPLY, CTA_STATUS, CTA_TIMEOUT, CTA_TIMESTAMP,
-  CTA_TIMESTAMP_PAD, CTA_TIMESTAMP_START, CTA_TIMESTAMP_STOP, CTA_TUPLE_IP, CTA_TUPLE_MASTER, CTA_TUPLE_ORIG,
+  CTA_TIMESTAMP_PAD, CTA_TIMESTAMP_START, CTA_FILTER, CTA_FILTER_F_CTA_IP_DST, CTA_FILTER_F_CTA_IP_SRC,
+  CTA_FILTER_F_CTA_PROTO_DST_PORT, CTA_FILTER_F_CTA_PROTO_NUM, CTA_FILTER_F_CTA_PROTO_SRC_PORT, CTA_FILTER_ORIG_FLAGS,
+  CTA_STATUS_MASK, CTA_TIMESTAMP_STOP, CTA_TUPLE_IP, CTA_TUPLE_MASTER, CTA_TUPLE_ORIG,
   CTA_TUPLE_PROTO, CTA_TUPLE_REPLY, CTA_TUPLE_ZONE, CTA_USE, CTA_ZONE, IPCTNL_MSG_CT_GET, IPCTNL_MSG_CT_NEW,
   NETLINK_NETFILTER, NFNETLINK_V0, NFNL_SUBSYS_CTNETLINK,
 } from './netfilter-constants.js';
@@ -208,10 +211,24 @@ const conntrackAttributes = attributeSet('conntrack', {
  */
 export const conntrackMessage: MessageDescription<Conntrack> = describeMessage<Conntrack>('IPCTNL_MSG_CT_NEW', nfgenmsg, conntrackAttributes);
 
+/** A request's original tuple: the fields a CTA_FILTER compares, addresses as bytes of the request's family. */
+const requestTuple = nested(attributeSet('CTA_TUPLE (request)', {
+  ip: attr(CTA_TUPLE_IP, inline(attributeSet('CTA_TUPLE_IP (request)', {
+    src4: attr(CTA_IP_V4_SRC, binary), dst4: attr(CTA_IP_V4_DST, binary),
+  }))),
+  proto: attr(CTA_TUPLE_PROTO, inline(attributeSet('CTA_TUPLE_PROTO (request)', {
+    proto: attr(CTA_PROTO_NUM, u8), sport: attr(CTA_PROTO_SRC_PORT, be16), dport: attr(CTA_PROTO_DST_PORT, be16),
+  }))),
+}));
+
 const conntrackDumpMessage = describeMessage<Record<string, unknown>>('IPCTNL_MSG_CT_GET', nfgenmsg, attributeSet('conntrack request', {
+  orig: attr(CTA_TUPLE_ORIG, requestTuple),
+  status: attr(CTA_STATUS, be32),
   mark: attr(CTA_MARK, be32),
-  markMask: attr(CTA_MARK_MASK, be32),
   zone: attr(CTA_ZONE, be16),
+  markMask: attr(CTA_MARK_MASK, be32),
+  filter: attr(CTA_FILTER, nested(attributeSet('CTA_FILTER', { origFlags: attr(CTA_FILTER_ORIG_FLAGS, u32) }))),
+  statusMask: attr(CTA_STATUS_MASK, be32),
 }));
 
 /** `nlmsg_type` of ctnetlink messages: the subsystem in the high byte, the message in the low one. */
@@ -219,11 +236,13 @@ export const CONNTRACK_NEW_TYPE = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_N
 export const CONNTRACK_GET_TYPE = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 
 /**
- * ConntrackFilter selects entries. `family`, `mark` (with `markMask`) and
- * `zone` travel to the kernel (CTA_MARK / CTA_MARK_MASK / CTA_ZONE); `proto`,
- * `src`, `dst`, `sport`, `dport` (of the original direction) are applied in
- * JavaScript; every field is applied again in JavaScript, so a kernel that
- * ignores a filter gives the same result.
+ * ConntrackFilter selects entries. All of it travels to the kernel where the
+ * kernel can filter: `family`, `mark` (with `markMask`), `zone`, `status`
+ * (with `statusMask`, CTA_STATUS / CTA_STATUS_MASK) and — with a `family` —
+ * the original direction's `proto`, with a `proto` its `sport`, `dport`,
+ * and IPv4 `src`, `dst` (a CTA_FILTER of the original tuple). Every field is
+ * applied again in JavaScript, so a kernel that ignores a filter (older than
+ * CTA_FILTER or status filtering) gives the same result.
  *
  * @example
  * conntrack({ family: 'inet', proto: 6, dport: 443 });
@@ -233,6 +252,9 @@ export interface ConntrackFilter {
   mark?: number;
   markMask?: number;
   zone?: number;
+  /** IPS_* bits that must be set (those of `statusMask`, default: these bits). */
+  status?: number;
+  statusMask?: number;
   proto?: number;
   src?: string;
   dst?: string;
@@ -250,15 +272,44 @@ const AF_INET6 = 10;
  * dump(conntrackRequest({ family: 'inet' }));
  */
 export function conntrackRequest(filter: ConntrackFilter = {}): DumpRequest {
-  const payload = conntrackDumpMessage.encode({
-    family: filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : 0,
-    version: NFNETLINK_V0,
-  }, {
+  const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : 0;
+  const payload = conntrackDumpMessage.encode({ family, version: NFNETLINK_V0 }, {
     mark: filter.mark,
     markMask: filter.mark === undefined ? undefined : filter.markMask ?? 0xffffffff,
     zone: filter.zone,
+    status: filter.status,
+    statusMask: filter.status === undefined ? undefined : filter.statusMask ?? filter.status,
+    ...tupleFilter(filter, family),
   });
   return { protocol: NETLINK_NETFILTER, type: CONNTRACK_GET_TYPE, payload };
+}
+
+/**
+ * The CTA_FILTER of a filter's original-direction fields, where the kernel
+ * can compare them: IPv4 addresses need an IPv4 request, ports need the
+ * protocol (and a family). Nothing when no field qualifies.
+ *
+ * IPv6 addresses stay in JavaScript: the kernel's IPv6 comparison is
+ * inverted (ctnetlink_filter_match_tuple tests `!ipv6_addr_cmp(…)`, which is
+ * true when the addresses are equal), so a filtered dump returns every entry
+ * *but* the matching ones — seen on 6.18, spec/netfilter/conntrack-filter.
+ */
+function tupleFilter(filter: ConntrackFilter, family: number): { orig?: Record<string, unknown>; filter?: { origFlags: number } } {
+  const orig: Record<string, unknown> = {};
+  let flags = 0;
+  for (const [side, flag] of [['src', CTA_FILTER_F_CTA_IP_SRC], ['dst', CTA_FILTER_F_CTA_IP_DST]] as const) {
+    const bytes = filter[side] === undefined || family !== AF_INET ? undefined : inetBytes(filter[side]!);
+    if (bytes?.length !== 4) continue;
+    orig[`${side}4`] = bytes;
+    flags |= flag;
+  }
+  if (filter.proto !== undefined && family !== 0) {
+    orig.proto = filter.proto;
+    flags |= CTA_FILTER_F_CTA_PROTO_NUM;
+    if (filter.sport !== undefined) (orig.sport = filter.sport, flags |= CTA_FILTER_F_CTA_PROTO_SRC_PORT);
+    if (filter.dport !== undefined) (orig.dport = filter.dport, flags |= CTA_FILTER_F_CTA_PROTO_DST_PORT);
+  }
+  return flags === 0 ? {} : { orig, filter: { origFlags: flags } };
 }
 
 /**
@@ -282,13 +333,34 @@ export function matchConntrack(ct: Conntrack, filter: ConntrackFilter): boolean 
   if (filter.family === 'inet6' && ct.family !== AF_INET6) return false;
   if (filter.mark !== undefined && (((ct.mark ?? 0) ^ filter.mark) & (filter.markMask ?? 0xffffffff)) !== 0) return false;
   if (filter.zone !== undefined && (ct.zone ?? 0) !== filter.zone) return false;
+  if (filter.status !== undefined) {
+    const mask = filter.statusMask ?? filter.status;
+    if ((((ct.status ?? 0) ^ filter.status) & mask) !== 0) return false;
+  }
   const o = ct.orig;
   if (filter.proto !== undefined && o?.proto !== filter.proto) return false;
-  if (filter.src !== undefined && o?.src !== filter.src) return false;
-  if (filter.dst !== undefined && o?.dst !== filter.dst) return false;
+  if (filter.src !== undefined && o?.src !== canonical(filter.src)) return false;
+  if (filter.dst !== undefined && o?.dst !== canonical(filter.dst)) return false;
   if (filter.sport !== undefined && o?.sport !== filter.sport) return false;
   if (filter.dport !== undefined && o?.dport !== filter.dport) return false;
   return true;
+}
+
+/**
+ * An address as entries spell it (`::1`, not `0:0::1`); text that is no
+ * address stays as it is. The last few answers are kept: a table is matched
+ * against the same filter entry after entry.
+ */
+const canonicalCache = new Map<string, string>();
+function canonical(address: string): string {
+  let text = canonicalCache.get(address);
+  if (text === undefined) {
+    const bytes = inetBytes(address);
+    text = bytes === undefined ? address : inetText(bytes, 0, bytes.length);
+    if (canonicalCache.size >= 16) canonicalCache.clear();
+    canonicalCache.set(address, text);
+  }
+  return text;
 }
 
 /**

@@ -52,6 +52,17 @@ export const CTA_SYNPROXY = 24;
 export const CTA_FILTER = 25;
 export const CTA_STATUS_MASK = 26;
 
+// enum ctattr_filter, and the flags of CTA_FILTER_ORIG_FLAGS / _REPLY_FLAGS
+// (net/netfilter/nf_internals.h: which fields of the request's tuple a dump compares).
+export const CTA_FILTER_ORIG_FLAGS = 1;
+export const CTA_FILTER_REPLY_FLAGS = 2;
+export const CTA_FILTER_F_CTA_IP_SRC = 1 << 0;
+export const CTA_FILTER_F_CTA_IP_DST = 1 << 1;
+export const CTA_FILTER_F_CTA_TUPLE_ZONE = 1 << 2;
+export const CTA_FILTER_F_CTA_PROTO_NUM = 1 << 3;
+export const CTA_FILTER_F_CTA_PROTO_SRC_PORT = 1 << 4;
+export const CTA_FILTER_F_CTA_PROTO_DST_PORT = 1 << 5;
+
 // enum ctattr_tuple, ctattr_ip, ctattr_l4proto
 export const CTA_TUPLE_IP = 1;
 export const CTA_TUPLE_PROTO = 2;

@@ -7,6 +7,7 @@
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { NLA_F_NESTED } from '../../lib/codec/attributes.js';
 import { NLM_F_MULTI, readHeader } from '../../lib/codec/header.js';
 import { NetlinkDecodeError } from '../../lib/errors.js';
 import {
@@ -16,7 +17,8 @@ import {
   CTA_COUNTERS_BYTES, CTA_COUNTERS_ORIG, CTA_COUNTERS_PACKETS, CTA_ID, CTA_IP_V4_DST, CTA_IP_V4_SRC, CTA_MARK,
   CTA_MARK_MASK, CTA_PROTOINFO, CTA_PROTOINFO_TCP, CTA_PROTOINFO_TCP_STATE, CTA_PROTO_DST_PORT, CTA_PROTO_NUM,
   CTA_PROTO_SRC_PORT, CTA_STATUS, CTA_TIMEOUT, CTA_TUPLE_IP, CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_USE, CTA_ZONE,
-  IPS_ASSURED, IPS_SEEN_REPLY, NETLINK_NETFILTER,
+  IPS_ASSURED, IPS_SEEN_REPLY, NETLINK_NETFILTER, CTA_FILTER, CTA_FILTER_F_CTA_IP_SRC, CTA_FILTER_F_CTA_PROTO_DST_PORT,
+  CTA_FILTER_F_CTA_PROTO_NUM, CTA_FILTER_ORIG_FLAGS,
 } from '../../lib/netfilter/netfilter-constants.js';
 import { done, fakeKernels, nlmsg, tlv } from '../helpers/fake-kernel.js';
 
@@ -76,7 +78,21 @@ describe('the conntrack description on crafted bytes', () => {
     expect(protocol).toBe(NETLINK_NETFILTER);
     const bytes = Buffer.from(payload);
     expect(bytes[0]).toBe(2);
-    expect(bytes.subarray(4)).toEqual(Buffer.concat([tlv(CTA_MARK, be32(7)), tlv(CTA_MARK_MASK, be32(0xffffffff)), tlv(CTA_ZONE, be16(3))]));
+    expect(bytes.subarray(4)).toEqual(Buffer.concat([tlv(CTA_MARK, be32(7)), tlv(CTA_ZONE, be16(3)), tlv(CTA_MARK_MASK, be32(0xffffffff))]));
+  });
+
+  it('sends an IPv4 original tuple with CTA_FILTER flags, and no address of an IPv6 filter', () => {
+    const v4 = Buffer.from(conntrackRequest({ family: 'inet', src: '10.0.0.1', proto: 6, dport: 80 }).payload);
+    const ip = tlv(CTA_TUPLE_IP | NLA_F_NESTED, tlv(CTA_IP_V4_SRC, Buffer.from([10, 0, 0, 1])));
+    const proto = tlv(CTA_TUPLE_PROTO | NLA_F_NESTED, Buffer.concat([tlv(CTA_PROTO_NUM, Buffer.from([6])), tlv(CTA_PROTO_DST_PORT, be16(80))]));
+    const flags = Buffer.alloc(4);
+    flags.writeUInt32LE(CTA_FILTER_F_CTA_IP_SRC | CTA_FILTER_F_CTA_PROTO_NUM | CTA_FILTER_F_CTA_PROTO_DST_PORT);
+    expect(v4.subarray(4)).toEqual(Buffer.concat([
+      tlv(CTA_TUPLE_ORIG | NLA_F_NESTED, Buffer.concat([ip, proto])),
+      tlv(CTA_FILTER | NLA_F_NESTED, tlv(CTA_FILTER_ORIG_FLAGS, flags)),
+    ]));
+    const v6 = Buffer.from(conntrackRequest({ family: 'inet6', src: '2001:db8::1' }).payload);
+    expect(v6.subarray(4)).toEqual(Buffer.alloc(0));
   });
 });
 
