@@ -55,6 +55,7 @@ export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-st
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';
 export { sockets } from './sockdiag/sockets.js';
 export type { Socket } from './sockdiag/socket.js';
+export type { SocketFilter } from './sockdiag/socket-filter.js';
 export { SockDiagUnavailableError } from './sockdiag/sock-diag-unavailable-error.js';
 
 // The dump engine.

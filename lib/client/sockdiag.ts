@@ -7,7 +7,7 @@ import { NETLINK_SOCK_DIAG } from '../codec/header.js';
 import { SocketPool } from '../rx/socket-pool.js';
 import { DUMP_BATCH_BYTES } from '../rx/socket-pools.js';
 import type { Socket } from '../sockdiag/socket.js';
-import type { SocketScope } from '../sockdiag/socket-queries.js';
+import type { SocketFilter } from '../sockdiag/socket-filter.js';
 import { sockets } from '../sockdiag/sockets.js';
 
 /** Options of a sock_diag client. */
@@ -29,7 +29,7 @@ export interface SockdiagOptions {
  */
 export interface SockdiagClient {
   /** Sockets (SOCK_DIAG_BY_FAMILY), see `sockets`; `extensions` as `SocketsOptions.extensions`. */
-  sockets(filter?: SocketScope, options?: { extensions?: number }): Observable<Socket>;
+  sockets(filter?: SocketFilter, options?: { extensions?: number }): Observable<Socket>;
   /** Closes the client's sockets; dumps started later fail with `EBADF`. Idempotent. */
   close(): void;
 }

@@ -84,21 +84,7 @@ export const INET_DIAG_REQ_BYTECODE = 1;
 export const INET_DIAG_REQ_SK_BPF_STORAGES = 2;
 export const INET_DIAG_REQ_PROTOCOL = 3;
 
-// Bytecode operations (struct inet_diag_bc_op codes).
-export const INET_DIAG_BC_NOP = 0;
-export const INET_DIAG_BC_JMP = 1;
-export const INET_DIAG_BC_S_GE = 2;
-export const INET_DIAG_BC_S_LE = 3;
-export const INET_DIAG_BC_D_GE = 4;
-export const INET_DIAG_BC_D_LE = 5;
-export const INET_DIAG_BC_AUTO = 6;
-export const INET_DIAG_BC_S_COND = 7;
-export const INET_DIAG_BC_D_COND = 8;
-export const INET_DIAG_BC_DEV_COND = 9;
-export const INET_DIAG_BC_MARK_COND = 10;
-export const INET_DIAG_BC_S_EQ = 11;
-export const INET_DIAG_BC_D_EQ = 12;
-export const INET_DIAG_BC_CGROUP_COND = 13;
+// The bytecode's operations (INET_DIAG_BC_*) are beside their compiler, filter-bytecode.ts.
 
 // Reply attributes (enum, INET_DIAG_*). The first eight are requested by bit (n - 1) of idiag_ext.
 export const INET_DIAG_NONE = 0;

@@ -9,8 +9,9 @@ import type { DumpOptions } from '../rx/dump-options.js';
 import { SockDiagUnavailableError } from './sock-diag-unavailable-error.js';
 import type { Socket } from './socket.js';
 import { socketQueryModule, socketQueryRequest, type SocketQuery } from './socket-query.js';
+import { socketPredicate, type SocketFilter } from './socket-filter.js';
+import { socketQueries } from './socket-queries.js';
 import { socketSelector } from './socket-selector.js';
-import { socketQueries, type SocketScope } from './socket-queries.js';
 
 /**
  * SocketsOptions: where and how the dumps run (`DumpOptions`), and which
@@ -39,10 +40,16 @@ function missingModule(error: unknown): error is NetlinkKernelError {
  * sockets dumps a namespace's sockets as a cold Observable of typed sockets
  * (`Socket`: narrow by `kind`), streamed batch by batch. Each subscription
  * runs one dump per (family, protocol) the filter selects, one after the
- * other, in this order: inet TCP, UDP, UDP-lite, raw, SCTP, MPTCP (IPv4 then
- * IPv6 for each), UNIX, netlink, packet.
+ * other, in this order: IPv4 TCP, UDP, UDP-lite, raw, SCTP, MPTCP, the same
+ * for IPv6, then UNIX, netlink, packet. The filter (`SocketFilter`) goes to
+ * the kernel — states, family and protocol in each request's header, the
+ * address, port, device, mark and cgroup conditions as an
+ * INET_DIAG_REQ_BYTECODE program — and `matchSocket` applies all of it again
+ * to every socket, so the result is the same whatever the kernel ran.
  *
- * Without a family or protocol it dumps everything `ss -a -A all` shows;
+ * Without a family or protocol it dumps everything `ss -a -A all` shows
+ * (and, with no `states`, TCP sockets bound but not listening, which the
+ * kernel reports as closed since 6.8 and `ss -a` leaves out);
  * a dump whose diag module the kernel lacks (SCTP, raw, MPTCP, packet,
  * netlink are modules) is then left out, as `ss` does. A family or protocol
  * named in the filter is required: when the kernel cannot dump it, the
@@ -62,17 +69,20 @@ function missingModule(error: unknown): error is NetlinkKernelError {
  * sockets({ family: 'inet', protocol: 'tcp', states: [10] }, { netns: 'blue' })
  *   .subscribe((s) => { if (s.kind === 'inet') console.log(`listening on ${s.src}:${s.srcPort}`); });
  */
-export function sockets(filter: SocketScope = {}, options: SocketsOptions = {}): Observable<Socket> {
+export function sockets(filter: SocketFilter = {}, options: SocketsOptions = {}): Observable<Socket> {
   const { extensions = INET_DIAG_EXT_ALL, ...dumpOptions } = options;
+  // Inside defer, a malformed filter (EINVAL) is the Observable's error, not a throw.
   return defer(() => {
+    const match = socketPredicate(filter);
     // One cookie set per subscription, shared by its dumps.
     const seen = new Set<bigint>();
-    return concat(...socketQueries(filter, extensions).map(({ query, required }) => dumpOf(query, required, seen, dumpOptions)));
+    return concat(...socketQueries(filter, extensions).map(({ query, required }) => dumpOf(query, required, match, seen, dumpOptions)));
   });
 }
 
-function dumpOf(query: SocketQuery, required: boolean, seen: Set<bigint>, options: DumpOptions): Observable<Socket> {
-  return dumpObjects(socketQueryRequest(query), socketSelector(query, undefined, seen), options).pipe(
+function dumpOf(query: SocketQuery, required: boolean, match: (socket: Socket) => boolean, seen: Set<bigint>,
+  options: DumpOptions): Observable<Socket> {
+  return dumpObjects(socketQueryRequest(query), socketSelector(query, match, seen), options).pipe(
     catchError((error: unknown) => {
       if (!missingModule(error)) return throwError(() => error);
       if (!required) return EMPTY;

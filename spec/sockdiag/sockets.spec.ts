@@ -35,11 +35,11 @@ function unixReply(cookie: bigint, seq: number, pid: number): Buffer {
   return nlmsg({ type: SOCK_DIAG_BY_FAMILY, flags: NLM_F_MULTI, seq, pid, payload: b });
 }
 
-/** A struct inet_diag_msg of the request's family with this cookie (its port too). */
-function inetReply(family: number, cookie: bigint, seq: number, pid: number): Buffer {
+/** A struct inet_diag_msg of the request's family with this cookie, and this local port (default: the cookie). */
+function inetReply(family: number, cookie: bigint, seq: number, pid: number, port = Number(cookie)): Buffer {
   const b = Buffer.alloc(72);
   b.set([family, 1]);
-  b.writeUInt16BE(Number(cookie), 4);
+  b.writeUInt16BE(port, 4);
   b.writeBigUInt64LE(cookie, 44);
   return nlmsg({ type: SOCK_DIAG_BY_FAMILY, flags: NLM_F_MULTI, seq, pid, payload: b });
 }
@@ -64,8 +64,8 @@ describe('sockets() over a scripted kernel', () => {
     const found = await lastValueFrom(sockets({}, { transport: factory }).pipe(toArray()));
     expect(found.map((s) => [s.kind, s.cookie])).toEqual([['inet', 10n], ['unix', 1n], ['unix', 2n], ['unix', 3n]]);
     expect(requests).toEqual([
-      '2/6', '10/6', '2/17', '10/17', '2/136', '10/136', '2/255', '10/255', '2/132', '10/132', `2/6/${IPPROTO_MPTCP}`,
-      `10/6/${IPPROTO_MPTCP}`, '1/0', '16/255', '17/0',
+      '2/6', '2/17', '2/136', '2/255', '2/132', `2/6/${IPPROTO_MPTCP}`,
+      '10/6', '10/17', '10/136', '10/255', '10/132', `10/6/${IPPROTO_MPTCP}`, '1/0', '16/255', '17/0',
     ]);
   });
 
@@ -98,6 +98,21 @@ describe('sockets() over a scripted kernel', () => {
     await expect(lastValueFrom(sockets({ protocol: 'tcp' }, { transport: eperm }))).rejects.toMatchObject({ code: 'EPERM' });
     const short = fakeKernels((req, k) => [[nlmsg({ type: SOCK_DIAG_BY_FAMILY, flags: NLM_F_MULTI, seq: req.seq, pid: k.portId, payload: Buffer.alloc(40) }), done(req.seq, k.portId)]]).factory;
     await expect(lastValueFrom(sockets({ protocol: 'udp' }, { transport: short }))).rejects.toBeInstanceOf(NetlinkDecodeError);
+  });
+
+  it('sends the conditions as bytecode and applies them again to what the kernel returns', async () => {
+    const programs: number[] = [];
+    const { factory } = fakeKernels((req, k) => {
+      programs.push(req.bytes.length - 16 - 56);
+      // A kernel that ignored the program: every socket, whatever its port.
+      const f = req.bytes[16];
+      return [[inetReply(f, BigInt(f * 1000 + 80), req.seq, k.portId, 80), inetReply(f, BigInt(f * 1000 + 443), req.seq, k.portId, 443),
+        done(req.seq, k.portId)]];
+    });
+    const found = await lastValueFrom(sockets({ protocol: 'tcp', srcPort: 443 }, { transport: factory }).pipe(toArray()));
+    expect(found.map((s) => s.kind === 'inet' && [s.family, s.srcPort])).toEqual([[2, 443], [10, 443]]);
+    expect(programs.every((length) => length > 0)).toBe(true);
+    expect(programs).toHaveLength(2);
   });
 
   it('fails, as the Observable\'s error, for a filter it cannot read', async () => {
@@ -233,6 +248,18 @@ describe.skipIf(!isRoot)(`sockets() on the real kernel (${isRoot ? 'root' : skip
     const result = await lastValueFrom(sockets({ protocol: 'sctp' }, { netns: ns.name }).pipe(toArray())).catch((e: unknown) => e);
     if (hasSctp) expect(result).toEqual([]);
     else expect(result).toMatchObject({ name: 'SockDiagUnavailableError', code: 'ENOENT', module: 'sctp_diag' });
+  });
+
+  it('selects by port and address as ss does (sport = :PORT, dst 127.0.0.1)', async () => {
+    const bySport = await lastValueFrom(sockets({ srcPort: fixture.tcp4 }, { netns: ns.name }).pipe(toArray()));
+    // ss shows nothing when -x meets a port condition: it is asked without -x (no UNIX socket has a port).
+    const ssSport = ns.exec('ss', '-tuwaenH', 'sport', '=', `:${fixture.tcp4}`).trim().split('\n').map(fromSs).sort();
+    expect(bySport.map(asSs).sort()).toEqual(ssSport);
+    expect(bySport.length).toBeGreaterThanOrEqual(2);
+    const toLoopback = await lastValueFrom(sockets({ family: ['inet', 'inet6'], dst: '127.0.0.1' }, { netns: ns.name }).pipe(toArray()));
+    const ssDst = ns.exec('ss', '-tuwaenH', 'dst', '127.0.0.1').trim().split('\n').map(fromSs).sort();
+    expect(toLoopback.map(asSs).sort()).toEqual(ssDst);
+    expect(toLoopback.some((s) => s.kind === 'inet' && s.family === 10)).toBe(true);
   });
 
   it('selects by state in the request', async () => {
