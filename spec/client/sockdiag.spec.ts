@@ -3,7 +3,7 @@
  * through the client's own pool, a missing namespace (not to be taken for a
  * missing diag module: ENOENT from setns, as a syscall error), and close.
  */
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sockdiag, type SockdiagClient } from '../../lib/client/sockdiag.js';
 import { NetlinkSyscallError } from '../../lib/errors.js';
@@ -34,6 +34,16 @@ describe.skipIf(!isRoot)('sockdiag client (real kernel)', () => {
     expect(ports).toEqual(ss);
     expect(ports).toContain(fixture.tcp4);
     expect(ports).toContain(fixture.tcp6);
+  });
+
+  it('cancels a dump taken in part, and the next one on the same pool sees everything', async () => {
+    const all = await lastValueFrom(client.sockets().pipe(toArray()));
+    for (let i = 0; i < 5; i++) expect(await lastValueFrom(client.sockets().pipe(take(2), toArray()))).toHaveLength(2);
+    const again = await lastValueFrom(client.sockets().pipe(toArray()));
+    // The pool's own netlink sockets come and go with cancellation (a cancelled dump's socket is closed).
+    const cookies = (list: typeof all) => new Set(list.filter((s) => s.kind !== 'netlink').map((s) => s.cookie));
+    expect(cookies(again)).toEqual(cookies(all));
+    expect(cookies(all).size).toBeGreaterThan(20);
   });
 
   it('runs lean dumps without the extensions', async () => {
