@@ -26,7 +26,8 @@ import {
   CTA_SEQADJ_OFFSET_BEFORE, CTA_SEQ_ADJ_ORIG, CTA_SEQ_ADJ_REPLY, CTA_STATUS, CTA_TIMEOUT, CTA_TIMESTAMP,
   CTA_TIMESTAMP_PAD, CTA_TIMESTAMP_START, CTA_FILTER, CTA_FILTER_F_CTA_IP_DST, CTA_FILTER_F_CTA_IP_SRC,
   CTA_FILTER_F_CTA_PROTO_DST_PORT, CTA_FILTER_F_CTA_PROTO_NUM, CTA_FILTER_F_CTA_PROTO_SRC_PORT, CTA_FILTER_ORIG_FLAGS,
-  CTA_STATUS_MASK, CTA_TIMESTAMP_STOP, CTA_TUPLE_IP, CTA_TUPLE_MASTER, CTA_TUPLE_ORIG,
+  CTA_STATUS_MASK, CTA_SYNPROXY, CTA_SYNPROXY_ISN, CTA_SYNPROXY_ITS, CTA_SYNPROXY_TSOFF, CTA_TIMESTAMP_STOP, CTA_TUPLE_IP,
+  CTA_TUPLE_MASTER, CTA_TUPLE_ORIG,
   CTA_TUPLE_PROTO, CTA_TUPLE_REPLY, CTA_TUPLE_ZONE, CTA_USE, CTA_ZONE, IPCTNL_MSG_CT_GET, IPCTNL_MSG_CT_NEW,
   NETLINK_NETFILTER, NFNETLINK_V0, NFNL_SUBSYS_CTNETLINK,
 } from './netfilter-constants.js';
@@ -119,6 +120,8 @@ export interface Conntrack {
   secctx?: string;
   timestamp?: { start?: bigint; stop?: bigint; unknown?: RawAttribute[] };
   labels?: Uint8Array;
+  /** CTA_SYNPROXY: the SYN proxy's initial sequence number, timestamp and its offset (present on every entry of kernels that send it). */
+  synproxy?: { isn?: number; its?: number; tsoff?: number; unknown?: RawAttribute[] };
   unknown?: RawAttribute[];
   problems?: NetlinkDecodeError[];
 }
@@ -200,6 +203,9 @@ const conntrackAttributes = attributeSet('conntrack', {
     stop: attr(CTA_TIMESTAMP_STOP, be64),
   }, { ignore: [CTA_TIMESTAMP_PAD] }))),
   labels: attr(CTA_LABELS, binary),
+  synproxy: attr(CTA_SYNPROXY, nested(attributeSet('CTA_SYNPROXY', {
+    isn: attr(CTA_SYNPROXY_ISN, be32), its: attr(CTA_SYNPROXY_ITS, be32), tsoff: attr(CTA_SYNPROXY_TSOFF, be32),
+  }))),
 });
 
 /**
@@ -376,15 +382,44 @@ function canonical(address: string): string {
  * for (const msg of batch) console.log(select(msg)?.orig?.dport);
  */
 export function conntrackSelector(filter: ConntrackFilter = {}): (msg: NetlinkMessage) => Conntrack | undefined {
-  const seen = new Set<number>();
+  // id → the tuple hash(es) delivered with it. The id is a 32-bit hash
+  // (nf_ct_get_id): a table of 100k entries holds a few pairs sharing one, so
+  // an entry is its id and its original tuple and zone. Hashes, not entries,
+  // are kept, so a streamed dump stays small.
+  const seen = new Map<number, number | number[]>();
   return (msg) => {
     if (msg.type !== CONNTRACK_NEW_TYPE) return undefined;
     const ct = decodeConntrack(msg);
     if (!matchConntrack(ct, filter)) return undefined;
     if (ct.id !== undefined) {
-      if (seen.has(ct.id)) return undefined;
-      seen.add(ct.id);
+      const hash = tupleHash(ct);
+      const known = seen.get(ct.id);
+      if (known === undefined) seen.set(ct.id, hash);
+      else if (known === hash || (Array.isArray(known) && known.includes(hash))) return undefined;
+      else seen.set(ct.id, Array.isArray(known) ? [...known, hash] : [known, hash]);
     }
     return ct;
   };
+}
+
+/** FNV-1a over the original tuple and the zone: what, with the id, tells two entries apart. */
+function tupleHash(ct: Conntrack): number {
+  const o = ct.orig;
+  let h = 0x811c9dc5;
+  const mix = (n: number) => (h = Math.imul(h ^ n, 0x01000193));
+  const text = (t: string | undefined) => {
+    if (t !== undefined) for (let i = 0; i < t.length; i++) mix(t.charCodeAt(i));
+    mix(0x7c);
+  };
+  text(o?.src);
+  text(o?.dst);
+  const num = (n: number | undefined) => mix((n ?? -1) >>> 0);
+  num(o?.proto);
+  num(o?.sport);
+  num(o?.dport);
+  num(o?.icmpId);
+  num(o?.icmpType);
+  num(o?.icmpCode);
+  num(ct.zone ?? o?.zone);
+  return h >>> 0;
 }

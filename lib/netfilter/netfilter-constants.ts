@@ -52,6 +52,11 @@ export const CTA_SYNPROXY = 24;
 export const CTA_FILTER = 25;
 export const CTA_STATUS_MASK = 26;
 
+// enum ctattr_synproxy: the SYN proxy's sequence and timestamp adjustments.
+export const CTA_SYNPROXY_ISN = 1;
+export const CTA_SYNPROXY_ITS = 2;
+export const CTA_SYNPROXY_TSOFF = 3;
+
 // enum ctattr_filter, and the flags of CTA_FILTER_ORIG_FLAGS / _REPLY_FLAGS
 // (net/netfilter/nf_internals.h: which fields of the request's tuple a dump compares).
 export const CTA_FILTER_ORIG_FLAGS = 1;

@@ -27,13 +27,13 @@ const be32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v); ret
 const be64 = (v: bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64BE(v); return b; };
 const nest = (type: number, ...parts: Buffer[]) => tlv(type | 0x8000, Buffer.concat(parts));
 
-/** A TCP entry 10.0.0.1:1234 -> 10.0.0.2:80, ESTABLISHED, with counters; `id` its conntrack id. */
-function entry(id: number, seq = 0, pid = 0): Buffer {
+/** A TCP entry 10.0.0.1:SPORT -> 10.0.0.2:80, ESTABLISHED, with counters; `id` its conntrack id. */
+function entry(id: number, seq = 0, pid = 0, sport = 1234): Buffer {
   const payload = Buffer.concat([
     Buffer.from([2, 0, 0, 0]), // struct nfgenmsg: AF_INET, NFNETLINK_V0, res_id 0
     nest(CTA_TUPLE_ORIG,
       nest(CTA_TUPLE_IP, tlv(CTA_IP_V4_SRC, Buffer.from([10, 0, 0, 1])), tlv(CTA_IP_V4_DST, Buffer.from([10, 0, 0, 2]))),
-      nest(CTA_TUPLE_PROTO, tlv(CTA_PROTO_NUM, Buffer.from([6])), tlv(CTA_PROTO_SRC_PORT, be16(1234)),
+      nest(CTA_TUPLE_PROTO, tlv(CTA_PROTO_NUM, Buffer.from([6])), tlv(CTA_PROTO_SRC_PORT, be16(sport)),
         tlv(CTA_PROTO_DST_PORT, be16(80)))),
     tlv(CTA_STATUS, be32(IPS_SEEN_REPLY | IPS_ASSURED)),
     tlv(CTA_TIMEOUT, be32(431999)),
@@ -71,6 +71,15 @@ describe('the conntrack description on crafted bytes', () => {
     expect(select(readHeader(entry(2), 0))?.id).toBe(2);
     expect(conntrackSelector({ dport: 443 })(readHeader(entry(3), 0))).toBeUndefined();
     expect(conntrackSelector({ mark: 0x10, markMask: 0xf0 })(readHeader(entry(4), 0))?.id).toBe(4);
+  });
+
+  it('delivers two entries that share an id (a 32-bit hash) but not their tuple, each once', () => {
+    const select = conntrackSelector();
+    expect(select(readHeader(entry(7, 0, 0, 1000), 0))?.orig?.sport).toBe(1000);
+    expect(select(readHeader(entry(7, 0, 0, 1001), 0))?.orig?.sport).toBe(1001);
+    expect(select(readHeader(entry(7, 0, 0, 1002), 0))?.orig?.sport).toBe(1002);
+    expect(select(readHeader(entry(7, 0, 0, 1001), 0))).toBeUndefined();
+    expect(select(readHeader(entry(7, 0, 0, 1000), 0))).toBeUndefined();
   });
 
   it('sends the mark and zone filters to the kernel', () => {
