@@ -1,8 +1,10 @@
 /**
- * The identity of each kind of rtnetlink object: the fields the kernel uses to
- * tell two objects apart, so that an RTM_NEW* for an identity that exists is a
- * change and an RTM_DEL* names the object it removes.
+ * The identity of each kind of live object: the fields the kernel uses to
+ * tell two objects apart, so that an RTM_NEW* (or ctnetlink NEW/UPDATE) for
+ * an identity that exists is a change and an RTM_DEL* (DESTROY) names the
+ * object it removes.
  */
+import type { Conntrack } from '../netfilter/conntrack-decode.js';
 import type { Address } from '../route/address.js';
 import type { Link } from '../route/link.js';
 import type { Neighbor } from '../route/neighbor.js';
@@ -96,4 +98,20 @@ export function ruleKey(rule: Rule): string {
  */
 export function nexthopKey(nh: { readonly id?: number }): string {
   return `${nh.id ?? 0}`;
+}
+
+/**
+ * conntrackKey: an entry is its conntrack id. The kernel derives the id from
+ * the entry's address, its tuples and namespace (nf_ct_get_id), so no two
+ * live entries share one, whatever their zones: the zone is a field of the
+ * row, not part of its name. Only an entry without an id (no kernel sends
+ * one) falls back to its original tuple and zone.
+ *
+ * @example
+ * conntrackKey({ id: 3336767692 }); // '3336767692'
+ */
+export function conntrackKey(ct: Pick<Conntrack, 'id' | 'orig' | 'zone'>): string {
+  if (ct.id !== undefined) return `${ct.id}`;
+  const o = ct.orig;
+  return `${o?.proto ?? ''}|${o?.src ?? ''}|${o?.sport ?? o?.icmpId ?? ''}|${o?.dst ?? ''}|${o?.dport ?? o?.icmpType ?? ''}|${ct.zone ?? 0}`;
 }
