@@ -101,17 +101,20 @@ export function nexthopKey(nh: { readonly id?: number }): string {
 }
 
 /**
- * conntrackKey: an entry is its conntrack id. The kernel derives the id from
- * the entry's address, its tuples and namespace (nf_ct_get_id), so no two
- * live entries share one, whatever their zones: the zone is a field of the
- * row, not part of its name. Only an entry without an id (no kernel sends
- * one) falls back to its original tuple and zone.
+ * conntrackKey: an entry is its conntrack id and its original tuple and
+ * zone. The tuple and zone are what the kernel's table is keyed by; the id
+ * tells a connection from a later one of the same tuple. Neither alone will
+ * do: the id is a 32-bit hash (nf_ct_get_id), so a table of 100k entries
+ * holds about one pair of entries sharing one.
  *
  * @example
- * conntrackKey({ id: 3336767692 }); // '3336767692'
+ * conntrackKey({ id: 3336767692, orig: { proto: 17, src: '10.0.0.1', sport: 1, dst: '10.0.0.2', dport: 53 } });
+ * // '3336767692|17|10.0.0.1|1|10.0.0.2|53||0'
  */
 export function conntrackKey(ct: Pick<Conntrack, 'id' | 'orig' | 'zone'>): string {
-  if (ct.id !== undefined) return `${ct.id}`;
   const o = ct.orig;
-  return `${o?.proto ?? ''}|${o?.src ?? ''}|${o?.sport ?? o?.icmpId ?? ''}|${o?.dst ?? ''}|${o?.dport ?? o?.icmpType ?? ''}|${ct.zone ?? 0}`;
+  const ports = o?.sport !== undefined || o?.dport !== undefined
+    ? `${o?.sport ?? ''}|${o?.dst ?? ''}|${o?.dport ?? ''}|`
+    : `${o?.icmpId ?? ''}|${o?.dst ?? ''}|${o?.icmpType ?? ''}|${o?.icmpCode ?? ''}`;
+  return `${ct.id ?? ''}|${o?.proto ?? ''}|${o?.src ?? ''}|${ports}|${ct.zone ?? o?.zone ?? 0}`;
 }

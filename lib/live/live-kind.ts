@@ -136,8 +136,8 @@ const inet = (family: number): boolean => family === AF_INET || family === AF_IN
  * liveKinds: the engine's description of every watchable kind. Routes and
  * rules are IPv4 and IPv6 only (the groups watched carry nothing else); route
  * cache exceptions (RTM_F_CLONED) are not table rows. Conntrack entries are
- * identified by their id and re-read every 10 s besides their events (see
- * `poll`).
+ * identified by id and original tuple, and re-read every 10 s besides their
+ * events (see `poll`).
  *
  * @example
  * liveKinds.links.groups({}); // [RTNLGRP_LINK]
