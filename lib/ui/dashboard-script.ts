@@ -21,6 +21,12 @@ const RTN = ["unspec","unicast","local","broadcast","anycast","multicast","black
 const TABLE = {253:"default",254:"main",255:"local"};
 const PROTO = {0:"unspec",1:"redirect",2:"kernel",3:"boot",4:"static",16:"dhcp",186:"bgp",188:"ospf"};
 const NUD = [[1,"INCOMPLETE"],[2,"REACHABLE"],[4,"STALE"],[8,"DELAY"],[16,"PROBE"],[32,"FAILED"],[64,"NOARP"],[128,"PERMANENT"]];
+const IPPROTO = {1:"icmp",6:"tcp",17:"udp",33:"dccp",47:"gre",58:"icmpv6",132:"sctp",136:"udplite"};
+const TCP_CT = ["NONE","SYN_SENT","SYN_RECV","ESTABLISHED","FIN_WAIT","CLOSE_WAIT","LAST_ACK","TIME_WAIT","CLOSE","SYN_SENT2"];
+// IPS_SEEN_REPLY (2) missing is what conntrack prints as [UNREPLIED]; IPS_ASSURED is 4.
+const ctStatus = (c) => [(c.status & 2) ? "" : "UNREPLIED", (c.status & 4) ? "ASSURED" : ""].filter(Boolean).join(" ");
+const ctState = (c) => c.protoinfo && c.protoinfo.tcp && c.protoinfo.tcp.state !== undefined ? TCP_CT[c.protoinfo.tcp.state] || String(c.protoinfo.tcp.state) : "";
+const ctPort = (t, p) => !t ? "" : t[p] ?? (p === "sport" ? t.icmpId : t.icmpType) ?? "";
 const names = new Map();
 const dev = (i) => i === undefined ? "" : (names.get(i) || "if" + i);
 const pfx = (a, l) => a === undefined ? "default" : a + "/" + l;
@@ -40,6 +46,11 @@ const TABLES = {
   neighbors: {title: "Neighbours", cols: [
     ["dst", (n) => n.dst || ""], ["lladdr", (n) => n.lladdr || ""], ["dev", (n) => dev(n.ifindex)],
     ["state", (n) => NUD.filter(([b]) => n.state & b).map(([, s]) => s).join(",") || "NONE"], ["family", (n) => FAMILY[n.family] || n.family]]},
+  conntrack: {title: "Connections", cols: [
+    ["proto", (c) => c.orig ? IPPROTO[c.orig.proto] || c.orig.proto : ""], ["src", (c) => (c.orig && c.orig.src) || ""],
+    ["sport", (c) => ctPort(c.orig, "sport")], ["dst", (c) => (c.orig && c.orig.dst) || ""], ["dport", (c) => ctPort(c.orig, "dport")],
+    ["tcp state", ctState], ["status", ctStatus], ["reply src", (c) => (c.reply && c.reply.src) || ""],
+    ["mark", (c) => c.mark ?? 0], ["zone", (c) => c.zone ?? ""], ["family", (c) => FAMILY[c.family] || c.family]]},
 };
 const MAX_ROWS = 2000, HIGHLIGHT_MS = 1500;
 let events = 0, lastEvents = 0, noticeTimer = 0;
