@@ -5,6 +5,7 @@
  * object it removes.
  */
 import type { Conntrack } from '../netfilter/conntrack-decode.js';
+import type { Socket } from '../sockdiag/socket.js';
 import type { Address } from '../route/address.js';
 import type { Link } from '../route/link.js';
 import type { Neighbor } from '../route/neighbor.js';
@@ -117,4 +118,16 @@ export function conntrackKey(ct: Pick<Conntrack, 'id' | 'orig' | 'zone'>): strin
     ? `${o?.sport ?? ''}|${o?.dst ?? ''}|${o?.dport ?? ''}|`
     : `${o?.icmpId ?? ''}|${o?.dst ?? ''}|${o?.icmpType ?? ''}|${o?.icmpCode ?? ''}`;
   return `${ct.id ?? ''}|${o?.proto ?? ''}|${o?.src ?? ''}|${ports}|${ct.zone ?? o?.zone ?? 0}`;
+}
+
+/**
+ * socketKey: a socket is its cookie, the kernel's socket id, unique in the
+ * machine's uptime and never reused (a TIME-WAIT socket keeps the cookie of
+ * the socket it was).
+ *
+ * @example
+ * socketKey({ cookie: 4099n }); // '4099'
+ */
+export function socketKey(socket: Pick<Socket, 'cookie'>): string {
+  return `${socket.cookie}`;
 }

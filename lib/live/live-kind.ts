@@ -6,7 +6,7 @@
  * to re-read what changes without any notification.
  */
 import type { Observable } from 'rxjs';
-import { NETLINK_ROUTE, NLM_F_APPEND, NLM_F_REPLACE, type NetlinkMessage } from '../codec/header.js';
+import { NETLINK_ROUTE, NETLINK_SOCK_DIAG, NLM_F_APPEND, NLM_F_REPLACE, type NetlinkMessage } from '../codec/header.js';
 import type { DumpOptions } from '../rx/dump-options.js';
 import { addresses, decodeAddress, matchAddress, type Address, type AddressFilter } from '../route/address.js';
 import {
@@ -27,7 +27,15 @@ import {
   IPCTNL_MSG_CT_DELETE, NETLINK_NETFILTER, NFNLGRP_CONNTRACK_DESTROY, NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE,
   NFNL_SUBSYS_CTNETLINK,
 } from '../netfilter/netfilter-constants.js';
-import { addressKey, conntrackKey, linkKey, neighborKey, nexthopKey, routeKey, ruleKey } from './identity.js';
+import { inetSocketMessage } from '../sockdiag/inet-diag-decode.js';
+import {
+  IPPROTO_TCP, SKNLGRP_INET6_TCP_DESTROY, SKNLGRP_INET6_UDP_DESTROY, SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET_UDP_DESTROY,
+  SOCK_DIAG_BY_FAMILY,
+} from '../sockdiag/sockdiag-constants.js';
+import type { Socket } from '../sockdiag/socket.js';
+import { matchSocket, type SocketFilter } from '../sockdiag/socket-filter.js';
+import { sockets } from '../sockdiag/sockets.js';
+import { addressKey, conntrackKey, socketKey, linkKey, neighborKey, nexthopKey, routeKey, ruleKey } from './identity.js';
 
 /**
  * LiveKinds maps each kind a live table can watch to its object and filter types.
@@ -43,6 +51,7 @@ export interface LiveKinds {
   rules: { object: Rule; filter: RuleFilter };
   nexthops: { object: Nexthop; filter: NexthopFilter };
   conntrack: { object: Conntrack; filter: ConntrackFilter };
+  sockets: { object: Socket; filter: SocketFilter };
 }
 
 /**
@@ -60,7 +69,7 @@ export type LiveKind = keyof LiveKinds;
  * @example
  * const kind: RtnetlinkKind = 'links';
  */
-export type RtnetlinkKind = Exclude<LiveKind, 'conntrack'>;
+export type RtnetlinkKind = Exclude<LiveKind, 'conntrack' | 'sockets'>;
 
 /** LiveObject is the object type of kind K. @example let r: LiveObject<'routes'>; */
 export type LiveObject<K extends LiveKind> = LiveKinds[K]['object'];
@@ -128,6 +137,36 @@ export interface LiveKindSpec<T, F> {
   readonly poll?: number;
 }
 
+const names = <T extends string>(one: T | readonly T[] | undefined): readonly T[] | undefined =>
+  one === undefined ? undefined : typeof one === 'string' ? [one as T] : one as readonly T[];
+
+/**
+ * The destroy groups a socket filter needs: the kernel announces the end of
+ * TCP and UDP sockets of both inet families (sock_diag_destroy_group), and
+ * nothing else.
+ */
+function destroyGroups(filter: SocketFilter): number[] {
+  const families = names(filter.family);
+  const protocols = names(filter.protocol);
+  const groups: number[] = [];
+  for (const [family, tcp, udp] of [['inet', SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET_UDP_DESTROY],
+    ['inet6', SKNLGRP_INET6_TCP_DESTROY, SKNLGRP_INET6_UDP_DESTROY]] as const) {
+    if (families !== undefined && !families.includes(family)) continue;
+    if (protocols === undefined || protocols.includes('tcp')) groups.push(tcp);
+    if (protocols === undefined || protocols.includes('udp')) groups.push(udp);
+  }
+  return groups;
+}
+
+/**
+ * A destroy notification: struct inet_diag_msg (family, state, addresses,
+ * ports, cookie) and INET_DIAG_PROTOCOL. Only its cookie is used.
+ */
+function decodeDestroyed(msg: NetlinkMessage): Socket {
+  const socket = inetSocketMessage(IPPROTO_TCP).decode(msg);
+  return socket.rawProtocol === undefined ? socket : { ...socket, protocol: socket.rawProtocol };
+}
+
 const inetGroups = (family: string | undefined, v4: number, v6: number): number[] =>
   family === 'inet' ? [v4] : family === 'inet6' ? [v6] : [v4, v6];
 const inet = (family: number): boolean => family === AF_INET || family === AF_INET6;
@@ -137,7 +176,8 @@ const inet = (family: number): boolean => family === AF_INET || family === AF_IN
  * rules are IPv4 and IPv6 only (the groups watched carry nothing else); route
  * cache exceptions (RTM_F_CLONED) are not table rows. Conntrack entries are
  * identified by id and original tuple, and re-read every 10 s besides their
- * events (see `poll`).
+ * events (see `poll`). Sockets are their cookie; the kernel announces only
+ * the end of TCP and UDP sockets, so socket tables are re-read every 2 s.
  *
  * @example
  * liveKinds.links.groups({}); // [RTNLGRP_LINK]
@@ -231,6 +271,21 @@ export const liveKinds: { readonly [K in LiveKind]: LiveKindSpec<LiveObject<K>, 
     // while nobody listened carry no event cache: their updates and removal
     // are never announced. Only a re-read sees them.
     poll: 10_000,
+  },
+  sockets: {
+    kind: 'sockets', protocol: NETLINK_SOCK_DIAG,
+    // No notification of new sockets or changes: those come with the re-reads.
+    newType: undefined, delType: SOCK_DIAG_BY_FAMILY,
+    groups: destroyGroups,
+    decode: decodeDestroyed,
+    accept: (socket, filter) => matchSocket(socket, filter),
+    dump: (filter, options) => sockets(filter, options),
+    key: socketKey,
+    // Queues, timers, retransmits, memory and TCP statistics move with every packet.
+    volatile: new Set(['rqueue', 'wqueue', 'timer', 'retrans', 'expires', 'meminfo', 'tcpInfo', 'info', 'vegas', 'dctcp', 'bbr',
+      'skmeminfo']),
+    flushTriggers: [],
+    poll: 2000,
   },
 };
 
