@@ -26,6 +26,13 @@ const TCP_CT = ["NONE","SYN_SENT","SYN_RECV","ESTABLISHED","FIN_WAIT","CLOSE_WAI
 // IPS_SEEN_REPLY (2) missing is what conntrack prints as [UNREPLIED]; IPS_ASSURED is 4.
 const ctStatus = (c) => [(c.status & 2) ? "" : "UNREPLIED", (c.status & 4) ? "ASSURED" : ""].filter(Boolean).join(" ");
 const ctState = (c) => c.protoinfo && c.protoinfo.tcp && c.protoinfo.tcp.state !== undefined ? TCP_CT[c.protoinfo.tcp.state] || String(c.protoinfo.tcp.state) : "";
+// ss's state names, by the kernel's TCP_* number (UDP and raw sockets are "UNCONN" when closed).
+const SK_STATE = ["UNKNOWN","ESTAB","SYN-SENT","SYN-RECV","FIN-WAIT-1","FIN-WAIT-2","TIME-WAIT","UNCONN","CLOSE-WAIT","LAST-ACK","LISTEN","CLOSING","NEW-SYN-RECV"];
+const SOCK_TYPE = {1:"u_str",2:"u_dgr",5:"u_seq"};
+const skProto = (s) => s.kind === "inet" ? IPPROTO[s.protocol] || s.protocol : s.kind === "unix" ? SOCK_TYPE[s.type] || "unix" : s.kind;
+const skAt = (a, p) => a === undefined ? "" : (a.includes(":") ? "[" + a + "]" : a) + ":" + (p ? p : "*");
+const skLocal = (s) => s.kind === "inet" ? skAt(s.src, s.srcPort) : s.kind === "unix" ? s.name || "*" : "";
+const skPeer = (s) => s.kind === "inet" ? skAt(s.dst, s.dstPort) : s.kind === "unix" && s.peer !== undefined ? "* " + s.peer : "";
 const ctPort = (t, p) => !t ? "" : t[p] ?? (p === "sport" ? t.icmpId : t.icmpType) ?? "";
 const names = new Map();
 const dev = (i) => i === undefined ? "" : (names.get(i) || "if" + i);
@@ -51,6 +58,10 @@ const TABLES = {
     ["sport", (c) => ctPort(c.orig, "sport")], ["dst", (c) => (c.orig && c.orig.dst) || ""], ["dport", (c) => ctPort(c.orig, "dport")],
     ["tcp state", ctState], ["status", ctStatus], ["reply src", (c) => (c.reply && c.reply.src) || ""],
     ["mark", (c) => c.mark ?? 0], ["zone", (c) => c.zone ?? ""], ["family", (c) => FAMILY[c.family] || c.family]]},
+  sockets: {title: "Sockets", cols: [
+    ["proto", skProto], ["state", (s) => s.state === undefined ? "" : SK_STATE[s.state] || String(s.state)],
+    ["local", skLocal], ["peer", skPeer], ["uid", (s) => s.uid ?? ""], ["inode", (s) => s.inode ?? ""],
+    ["dev", (s) => s.kind === "inet" && s.ifindex ? dev(s.ifindex) : ""], ["cookie", (s) => s.cookie]]},
 };
 const MAX_ROWS = 2000, HIGHLIGHT_MS = 1500;
 let events = 0, lastEvents = 0, noticeTimer = 0;
