@@ -2,7 +2,7 @@
  * The dashboard's script, served as its own file (`dashboard.js`) so the
  * page's Content-Security-Policy can forbid inline script altogether. It
  * reads its settings from the page's `data-config` attribute, opens one
- * EventSource per table, and renders kernel strings only through `esc()`.
+ * stream per table (WebSocket), and renders kernel strings only through `esc()`.
  */
 
 /**
@@ -126,10 +126,35 @@ function render(t) {
 }
 const tables = {};
 let open = 0;
+/**
+ * A table's stream over WebSocket, with EventSource's face (addEventListener,
+ * onopen, onerror, readyState) and its reconnects (after a second, with the
+ * last event's id as ?lastEventId=). Six EventSources would hold every
+ * HTTP/1.1 connection a browser allows one host, and the page could then not
+ * even be reloaded; WebSockets have a budget of their own.
+ */
+function stream(path) {
+  const listeners = {};
+  const s = {readyState: 0, onopen: null, onerror: null, addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); }};
+  let lastId;
+  const connectWs = () => {
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + path +
+      (lastId === undefined ? "" : "?lastEventId=" + encodeURIComponent(lastId)));
+    ws.onopen = () => { s.readyState = 1; if (s.onopen) s.onopen(); };
+    ws.onmessage = (m) => {
+      const frame = JSON.parse(m.data);
+      if (frame.id !== undefined) lastId = frame.id;
+      for (const fn of listeners[frame.type] || []) fn({data: JSON.stringify(frame.data)});
+    };
+    ws.onclose = () => { s.readyState = 0; if (s.onerror) s.onerror(); setTimeout(connectWs, 1000); };
+  };
+  connectWs();
+  return s;
+}
 function connect(t) {
   // No credentials in URLs (they end up in logs): nlrx serve authenticates the streams by an HttpOnly cookie.
   const url = CONFIG.prefix + "/" + t.kind;
-  const es = new EventSource(url);
+  const es = stream(url);
   // "error" is also EventSource's own connection-error event, which has no data.
   const on = (type, fn) => es.addEventListener(type, (e) => { if (typeof e.data !== "string") return; events++; t.events++; fn(JSON.parse(e.data)); });
   const changed = (key) => { t.changed.set(key, Date.now()); schedule(t); };
