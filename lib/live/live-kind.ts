@@ -114,7 +114,11 @@ export interface LiveKindSpec<T, F> {
   key(object: T): string;
   /** Top-level fields that change without notification (counters, ageing), ignored when comparing. */
   readonly volatile: ReadonlySet<string>;
-  /** Changes of other kinds after which this kind's table must be re-read. */
+  /**
+   * Changes of other kinds after which this kind's table must be re-read
+   * (rtnetlink kinds only: the triggers are rtnetlink notifications, heard on
+   * the kind's own socket).
+   */
   readonly flushTriggers: readonly FlushTrigger[];
   /**
    * Whether a notification may have changed rows other than the one it names
