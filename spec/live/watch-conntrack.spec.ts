@@ -139,6 +139,20 @@ describe.skipIf(!isRoot)('watch conntrack (real kernel)', () => {
     expect(folded.events.filter((e) => e.type === 'resync').map((e) => e.type === 'resync' && e.reason)).toEqual(['overrun']);
   });
 
+  it('switches to storm mode under an event flood (re-read and compare) and converges', async () => {
+    const folded = new Folded<Conntrack>();
+    subscriptions.push(watch('conntrack', {}, { netns: ns.name, poll: false, storm: { enter: 100, window: 100 } })
+      .subscribe(folded.push));
+    await eventually(() => folded.synced, (n) => n === 1);
+    // Asynchronous: events arrive while the flood runs, faster than 100 per 100 ms.
+    await load(ns, Array.from({ length: 4000 }, (_, i) => `-I ${flow(i, 28)} -t 600`));
+    const expected = conntrackLines(ns);
+    expect(expected).toHaveLength(4000);
+    const got = await eventually(() => tableLines(folded.rows.values()), (l) => l.join() === expected.join());
+    expect(got, diffLines(expected, got)).toEqual(expected);
+    expect(folded.events.some((e) => e.type === 'resync' && e.reason === 'storm')).toBe(true);
+  });
+
   it('sees changes the kernel never announces (entries made before anyone listened) through the periodic re-read', async () => {
     // Nobody listens in this namespace now: these entries get no event cache.
     ct(ns, '-I', ...flow(1, 27).split(' '), '-t', '600');
