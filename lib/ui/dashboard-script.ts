@@ -167,7 +167,8 @@ function connect(t) {
   on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
   on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
   on("remove", (d) => { t.rows.delete(d.key); t.changed.delete(d.key); schedule(t); });
-  on("resync", (d) => notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"));
+  // A poll (sockets every 2 s) is routine, not news.
+  on("resync", (d) => { if (d.reason !== "poll") notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"); });
   on("error", (d) => notice("error: " + t.kind + ": " + (d.code || "") + " " + d.message));
   es.addEventListener("heartbeat", () => undefined);
   es.onopen = () => { open++; status(); };
