@@ -9,7 +9,7 @@ const app = express();
 app.disable('x-powered-by');
 
 app.use(dashboard({ netns }));   // GET / (and dashboard.js, dashboard.css, favicon)
-app.use(streams.handler);        // GET /live/links|addresses|routes|neighbors → Server-Sent Events
+app.use(streams.handler);        // GET /live/links|addresses|routes|neighbors|conntrack|sockets → Server-Sent Events
 
 const server = app.listen(Number(process.argv[3] ?? 8080), '127.0.0.1', (error) => {
   if (error) { console.error(`cannot listen: ${error.message}`); process.exit(1); }

@@ -1,8 +1,11 @@
 /**
- * The identity of each kind of rtnetlink object: the fields the kernel uses to
- * tell two objects apart, so that an RTM_NEW* for an identity that exists is a
- * change and an RTM_DEL* names the object it removes.
+ * The identity of each kind of live object: the fields the kernel uses to
+ * tell two objects apart, so that an RTM_NEW* (or ctnetlink NEW/UPDATE) for
+ * an identity that exists is a change and an RTM_DEL* (DESTROY) names the
+ * object it removes.
  */
+import type { Conntrack } from '../netfilter/conntrack-decode.js';
+import type { Socket } from '../sockdiag/socket.js';
 import type { Address } from '../route/address.js';
 import type { Link } from '../route/link.js';
 import type { Neighbor } from '../route/neighbor.js';
@@ -96,4 +99,35 @@ export function ruleKey(rule: Rule): string {
  */
 export function nexthopKey(nh: { readonly id?: number }): string {
   return `${nh.id ?? 0}`;
+}
+
+/**
+ * conntrackKey: an entry is its conntrack id and its original tuple and
+ * zone. The tuple and zone are what the kernel's table is keyed by; the id
+ * tells a connection from a later one of the same tuple. Neither alone will
+ * do: the id is a 32-bit hash (nf_ct_get_id), so a table of 100k entries
+ * holds about one pair of entries sharing one.
+ *
+ * @example
+ * conntrackKey({ id: 3336767692, orig: { proto: 17, src: '10.0.0.1', sport: 1, dst: '10.0.0.2', dport: 53 } });
+ * // '3336767692|17|10.0.0.1|1|10.0.0.2|53||0'
+ */
+export function conntrackKey(ct: Pick<Conntrack, 'id' | 'orig' | 'zone'>): string {
+  const o = ct.orig;
+  const ports = o?.sport !== undefined || o?.dport !== undefined
+    ? `${o?.sport ?? ''}|${o?.dst ?? ''}|${o?.dport ?? ''}|`
+    : `${o?.icmpId ?? ''}|${o?.dst ?? ''}|${o?.icmpType ?? ''}|${o?.icmpCode ?? ''}`;
+  return `${ct.id ?? ''}|${o?.proto ?? ''}|${o?.src ?? ''}|${ports}|${ct.zone ?? o?.zone ?? 0}`;
+}
+
+/**
+ * socketKey: a socket is its cookie, the kernel's socket id, unique in the
+ * machine's uptime and never reused (a TIME-WAIT socket keeps the cookie of
+ * the socket it was).
+ *
+ * @example
+ * socketKey({ cookie: 4099n }); // '4099'
+ */
+export function socketKey(socket: Pick<Socket, 'cookie'>): string {
+  return `${socket.cookie}`;
 }

@@ -1,10 +1,12 @@
 /**
  * The live-table engine: one multicast socket, one dump socket and one table
  * for every subscriber of the same (kind, namespace, filter); list-then-watch
- * with buffering, mark-and-sweep resyncs, flush detection and storm mode.
+ * with buffering, mark-and-sweep resyncs, flush detection, storm mode, and
+ * periodic re-reads for what changes unannounced — for any Netlink protocol
+ * the kind's spec names.
  */
 import type { Subscription } from 'rxjs';
-import { NETLINK_ROUTE, type NetlinkMessage } from '../codec/header.js';
+import type { NetlinkMessage } from '../codec/header.js';
 import { DumpInterruptedError } from '../errors.js';
 import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
 import { FlushDetector } from './flush-detector.js';
@@ -29,6 +31,12 @@ export interface LiveTableOptions {
   storm?: StormOptions | false;
   /** Delay in ms before re-reading after a flush trigger, so that a burst of them costs one dump. Default 20. */
   flushDelay?: number;
+  /**
+   * Re-read and compare the table every this many ms (at least ten times the
+   * last dump's duration apart), or `false` never to. Default: the kind's
+   * (`LiveKindSpec.poll`; none for the rtnetlink kinds, 10 s for conntrack).
+   */
+  poll?: number | false;
   /** Whether the watch keeps the process alive. Default true. */
   keepAlive?: boolean;
   /** Opens the sockets (tests: a fake kernel). */
@@ -49,7 +57,7 @@ interface Note<T> {
 
 // Interrupted dumps are retried this many times before one is taken as it is.
 const MAX_INTERRUPTED = 6;
-const PRIORITY: Record<ResyncReason, number> = { overrun: 5, malformed: 4, interrupted: 3, 'kernel-flush': 2, storm: 1 };
+const PRIORITY: Record<ResyncReason, number> = { overrun: 5, malformed: 4, interrupted: 3, 'kernel-flush': 2, storm: 1, poll: 0 };
 
 /**
  * LiveTable keeps one kernel table in memory and tells its listeners every
@@ -93,6 +101,9 @@ export class LiveTable<T, F> {
   #retryTimer: NodeJS.Timeout | undefined;
   #flushTimer: NodeJS.Timeout | undefined;
   #stormTimer: NodeJS.Timeout | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  /** When the running dump started (performance.now()), to space the polls by its cost. */
+  #dumpStartedAt = 0;
   /** In a storm: notifications were dropped since the last re-read started. */
   #stormDirty = false;
   #stormDumpAt = 0;
@@ -147,6 +158,7 @@ export class LiveTable<T, F> {
     this.#pool?.close();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#flushTimer);
+    clearTimeout(this.#pollTimer);
     clearInterval(this.#stormTimer);
     this.#stormTimer = undefined;
     this.#listeners.clear();
@@ -157,10 +169,10 @@ export class LiveTable<T, F> {
   #start(): void {
     this.#started = true;
     const { netns, rcvbuf, keepAlive, transport } = this.#options;
-    this.#pool = new SocketPool(NETLINK_ROUTE, { netns, strictCheck: true }, { size: 1, idleTimeout: 2000, transport });
+    this.#pool = new SocketPool(this.#spec.protocol, { netns, strictCheck: true }, { size: 1, idleTimeout: 2000, transport });
     // Join first: the groups are joined when subscribe() returns, before the dump is sent.
     const groups = [...new Set([...this.#spec.groups(this.#filter), ...this.#detector.groups])];
-    this.#monitor = monitor({ groups, netns, rcvbuf, keepAlive, transport }).subscribe({
+    this.#monitor = monitor({ protocol: this.#spec.protocol, groups, netns, rcvbuf, keepAlive, transport }).subscribe({
       next: (signal) => this.#onSignal(signal),
       error: (error: unknown) => this.#fail(error),
     });
@@ -199,7 +211,7 @@ export class LiveTable<T, F> {
         const note = this.#decode(msg);
         if (note) notes.push(note);
         else malformed = true;
-      } else if (this.#detector.triggered(msg)) this.#scheduleFlush();
+      } else if (this.#spec.flushTriggers.length > 0 && this.#detector.triggered(msg)) this.#scheduleFlush();
     }
     if (malformed) this.#requestResync('malformed');
     if (notes.length === 0) return;
@@ -233,15 +245,17 @@ export class LiveTable<T, F> {
    * given. Returns whether the row was there before.
    */
   #apply(rows: Map<string, T>, note: Note<T>, events?: TableEvent<T>[]): boolean {
-    const key = this.#spec.key(note.object);
+    const { key: keyOf, merge, accept, volatile } = this.#spec;
+    const key = keyOf(note.object);
     const old = rows.get(key);
-    if (!note.del && this.#spec.accept(note.object, this.#filter)) {
+    const value = old !== undefined && merge ? merge(old, note.object) : note.object;
+    if (!note.del && accept(value, this.#filter)) {
       if (old === undefined) {
-        rows.set(key, note.object);
-        events?.push({ type: 'add', key, value: note.object });
-      } else if (!sameObject(old, note.object, this.#spec.volatile)) {
-        rows.set(key, note.object);
-        events?.push({ type: 'change', key, old, value: note.object });
+        rows.set(key, value);
+        events?.push({ type: 'add', key, value });
+      } else if (!sameObject(old, value, volatile)) {
+        rows.set(key, value);
+        events?.push({ type: 'change', key, old, value });
       }
     } else if (old !== undefined) {
       // Removed, or changed so that it no longer matches the filter.
@@ -282,8 +296,11 @@ export class LiveTable<T, F> {
 
   /** Starts a dump; `reason` undefined is the first sync. */
   #startDump(reason: ResyncReason | undefined): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
     this.#dumping = true;
     this.#reason = reason;
+    this.#dumpStartedAt = performance.now();
     if (this.storming) {
       this.#stormDirty = false;
       this.#stormDumpAt = performance.now();
@@ -338,12 +355,27 @@ export class LiveTable<T, F> {
     } else {
       const events: TableEvent<T>[] = [{ type: 'resync', reason: this.#reason ?? 'overrun' }];
       this.#sweep(fresh, events);
-      this.#emit(events);
+      // A poll is routine: it is news only when it found a difference.
+      if (this.#reason !== 'poll' || events.length > 1) this.#emit(events);
     }
     if (this.#closed) return;
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending !== undefined) this.#startDump(pending);
+    else this.#schedulePoll();
+  }
+
+  /** Arms the next periodic re-read, if the kind or the options ask for them. */
+  #schedulePoll(): void {
+    const every = this.#options.poll === false ? undefined : this.#options.poll ?? this.#spec.poll;
+    if (every === undefined || every <= 0) return;
+    // A big table costs more to re-read: keep the polls to a tenth of the time at most.
+    const delay = Math.max(every, 10 * (performance.now() - this.#dumpStartedAt));
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = undefined;
+      this.#requestResync('poll');
+    }, delay);
+    if (this.#options.keepAlive === false) this.#pollTimer.unref();
   }
 
   /** Mark and sweep: makes `rows` equal `fresh`, recording each difference. */

@@ -4,7 +4,8 @@
  */
 import { Observable } from 'rxjs';
 import { NetlinkError } from '../errors.js';
-import { liveKinds, type LiveKind, type LiveObject } from './live-kind.js';
+import { NETLINK_ROUTE } from '../codec/header.js';
+import { liveKinds, type LiveObject, type RtnetlinkKind } from './live-kind.js';
 import { monitor, type MonitorOptions, type MonitorOverrun } from './monitor.js';
 
 /**
@@ -17,9 +18,13 @@ import { monitor, type MonitorOptions, type MonitorOverrun } from './monitor.js'
  * if (n.kind === 'links' && n.action === 'del') console.log('gone:', n.object.ifname);
  */
 export type RtnetlinkNotification = {
-  [K in LiveKind]: {
+  [K in RtnetlinkKind]: {
     readonly type: 'notification'; readonly kind: K; readonly action: 'new' | 'del'; readonly object: LiveObject<K>; readonly flags: number }
-}[LiveKind];
+}[RtnetlinkKind];
+
+// The kinds whose notifications come over NETLINK_ROUTE: the default, and all this monitor's socket can hear.
+const RTNETLINK_KINDS = (Object.keys(liveKinds) as (keyof typeof liveKinds)[])
+  .filter((kind): kind is RtnetlinkKind => liveKinds[kind].protocol === NETLINK_ROUTE);
 
 /** The options of `rtnetlinkMonitor`: those of `monitor()` but the groups, which follow from the kinds. */
 export type RtnetlinkMonitorOptions = Omit<MonitorOptions, 'groups' | 'protocol'>;
@@ -47,20 +52,20 @@ export type RtnetlinkMonitorOptions = Omit<MonitorOptions, 'groups' | 'protocol'
  *
  * @see {@link monitor}
  * @see {@link watch}
- * @param kinds The kinds to listen to (default: all).
+ * @param kinds The kinds to listen to (default: every rtnetlink kind).
  * @param options Namespace, receive buffer.
  * @return A hot-per-subscription Observable of notifications and overruns.
  */
 export function rtnetlinkMonitor(
-  kinds: readonly LiveKind[] = Object.keys(liveKinds) as LiveKind[],
+  kinds: readonly RtnetlinkKind[] = RTNETLINK_KINDS,
   options: RtnetlinkMonitorOptions = {},
 ): Observable<RtnetlinkNotification | MonitorOverrun> {
   const specs = kinds.map((kind) => liveKinds[kind]);
   const groups = [...new Set(specs.flatMap((spec) => spec.groups({})))];
-  const byType = new Map<number, { kind: LiveKind; del: boolean }>();
+  const byType = new Map<number, { kind: RtnetlinkKind; del: boolean }>();
   for (const spec of specs) {
-    byType.set(spec.newType, { kind: spec.kind, del: false });
-    byType.set(spec.delType, { kind: spec.kind, del: true });
+    if (spec.newType !== undefined) byType.set(spec.newType, { kind: spec.kind as RtnetlinkKind, del: false });
+    byType.set(spec.delType, { kind: spec.kind as RtnetlinkKind, del: true });
   }
   return new Observable((subscriber) =>
     monitor({ ...options, groups }).subscribe({

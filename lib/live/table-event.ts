@@ -10,12 +10,15 @@
  *   notifying each (a link down, an address or nexthop removed);
  * - `'storm'`: notifications came too fast to apply one by one, so the table is
  *   re-read and compared instead;
- * - `'malformed'`: a notification could not be decoded.
+ * - `'malformed'`: a notification could not be decoded;
+ * - `'poll'`: the periodic re-read of a kind whose objects change without
+ *   notification (sockets; conntrack entries made before anyone listened) —
+ *   emitted only when it found a difference.
  *
  * @example
  * if (event.type === 'resync' && event.reason === 'overrun') metrics.overruns++;
  */
-export type ResyncReason = 'overrun' | 'interrupted' | 'kernel-flush' | 'storm' | 'malformed';
+export type ResyncReason = 'overrun' | 'interrupted' | 'kernel-flush' | 'storm' | 'malformed' | 'poll';
 
 /**
  * TableEvent is what `watch()` emits. First one `add` per current row, then

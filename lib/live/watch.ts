@@ -22,8 +22,10 @@ import type { TableEvent } from './table-event.js';
  * `remove`. When notifications are lost (overrun), a dump is interrupted, or
  * the kernel removes objects without notifying each (a link down drops its
  * IPv4 routes), the table is re-read and a `resync` event is followed by the
- * difference only. In a storm the table is re-read and compared instead of
- * applying each notification. Unsubscribing the last subscriber closes the
+ * difference only. Kinds whose objects change unannounced (sockets; conntrack
+ * entries made before anyone listened) are also re-read every `poll` ms. In
+ * a storm the table is re-read and compared instead of applying each
+ * notification. Unsubscribing the last subscriber closes the
  * sockets. Errors (a missing namespace: `ENOENT`) fail every subscriber.
  *
  * ## Example
@@ -39,9 +41,9 @@ import type { TableEvent } from './table-event.js';
  * ```
  *
  * @see {@link table}
- * @param kind `'links' | 'addresses' | 'routes' | 'neighbors' | 'rules' | 'nexthops'`.
+ * @param kind `'links' | 'addresses' | 'routes' | 'neighbors' | 'rules' | 'nexthops' | 'conntrack' | 'sockets'`.
  * @param filter The kind's filter, as its dump function takes it.
- * @param options Namespace, receive buffer, storm tuning.
+ * @param options Namespace, receive buffer, storm tuning, poll period.
  * @return A cold Observable of table events.
  */
 export function watch<K extends LiveKind>(

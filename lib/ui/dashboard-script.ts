@@ -2,7 +2,7 @@
  * The dashboard's script, served as its own file (`dashboard.js`) so the
  * page's Content-Security-Policy can forbid inline script altogether. It
  * reads its settings from the page's `data-config` attribute, opens one
- * EventSource per table, and renders kernel strings only through `esc()`.
+ * stream per table (WebSocket), and renders kernel strings only through `esc()`.
  */
 
 /**
@@ -21,6 +21,19 @@ const RTN = ["unspec","unicast","local","broadcast","anycast","multicast","black
 const TABLE = {253:"default",254:"main",255:"local"};
 const PROTO = {0:"unspec",1:"redirect",2:"kernel",3:"boot",4:"static",16:"dhcp",186:"bgp",188:"ospf"};
 const NUD = [[1,"INCOMPLETE"],[2,"REACHABLE"],[4,"STALE"],[8,"DELAY"],[16,"PROBE"],[32,"FAILED"],[64,"NOARP"],[128,"PERMANENT"]];
+const IPPROTO = {1:"icmp",6:"tcp",17:"udp",33:"dccp",47:"gre",58:"icmpv6",132:"sctp",136:"udplite"};
+const TCP_CT = ["NONE","SYN_SENT","SYN_RECV","ESTABLISHED","FIN_WAIT","CLOSE_WAIT","LAST_ACK","TIME_WAIT","CLOSE","SYN_SENT2"];
+// IPS_SEEN_REPLY (2) missing is what conntrack prints as [UNREPLIED]; IPS_ASSURED is 4.
+const ctStatus = (c) => [(c.status & 2) ? "" : "UNREPLIED", (c.status & 4) ? "ASSURED" : ""].filter(Boolean).join(" ");
+const ctState = (c) => c.protoinfo && c.protoinfo.tcp && c.protoinfo.tcp.state !== undefined ? TCP_CT[c.protoinfo.tcp.state] || String(c.protoinfo.tcp.state) : "";
+// ss's state names, by the kernel's TCP_* number (UDP and raw sockets are "UNCONN" when closed).
+const SK_STATE = ["UNKNOWN","ESTAB","SYN-SENT","SYN-RECV","FIN-WAIT-1","FIN-WAIT-2","TIME-WAIT","UNCONN","CLOSE-WAIT","LAST-ACK","LISTEN","CLOSING","NEW-SYN-RECV"];
+const SOCK_TYPE = {1:"u_str",2:"u_dgr",5:"u_seq"};
+const skProto = (s) => s.kind === "inet" ? IPPROTO[s.protocol] || s.protocol : s.kind === "unix" ? SOCK_TYPE[s.type] || "unix" : s.kind;
+const skAt = (a, p) => a === undefined ? "" : (a.includes(":") ? "[" + a + "]" : a) + ":" + (p ? p : "*");
+const skLocal = (s) => s.kind === "inet" ? skAt(s.src, s.srcPort) : s.kind === "unix" ? s.name || "*" : "";
+const skPeer = (s) => s.kind === "inet" ? skAt(s.dst, s.dstPort) : s.kind === "unix" && s.peer !== undefined ? "* " + s.peer : "";
+const ctPort = (t, p) => !t ? "" : t[p] ?? (p === "sport" ? t.icmpId : t.icmpType) ?? "";
 const names = new Map();
 const dev = (i) => i === undefined ? "" : (names.get(i) || "if" + i);
 const pfx = (a, l) => a === undefined ? "default" : a + "/" + l;
@@ -40,6 +53,15 @@ const TABLES = {
   neighbors: {title: "Neighbours", cols: [
     ["dst", (n) => n.dst || ""], ["lladdr", (n) => n.lladdr || ""], ["dev", (n) => dev(n.ifindex)],
     ["state", (n) => NUD.filter(([b]) => n.state & b).map(([, s]) => s).join(",") || "NONE"], ["family", (n) => FAMILY[n.family] || n.family]]},
+  conntrack: {title: "Connections", cols: [
+    ["proto", (c) => c.orig ? IPPROTO[c.orig.proto] || c.orig.proto : ""], ["src", (c) => (c.orig && c.orig.src) || ""],
+    ["sport", (c) => ctPort(c.orig, "sport")], ["dst", (c) => (c.orig && c.orig.dst) || ""], ["dport", (c) => ctPort(c.orig, "dport")],
+    ["tcp state", ctState], ["status", ctStatus], ["reply src", (c) => (c.reply && c.reply.src) || ""],
+    ["mark", (c) => c.mark ?? 0], ["zone", (c) => c.zone ?? ""], ["family", (c) => FAMILY[c.family] || c.family]]},
+  sockets: {title: "Sockets", cols: [
+    ["proto", skProto], ["state", (s) => s.state === undefined ? "" : SK_STATE[s.state] || String(s.state)],
+    ["local", skLocal], ["peer", skPeer], ["uid", (s) => s.uid ?? ""], ["inode", (s) => s.inode ?? ""],
+    ["dev", (s) => s.kind === "inet" && s.ifindex ? dev(s.ifindex) : ""], ["cookie", (s) => s.cookie]]},
 };
 const MAX_ROWS = 2000, HIGHLIGHT_MS = 1500;
 let events = 0, lastEvents = 0, noticeTimer = 0;
@@ -104,10 +126,35 @@ function render(t) {
 }
 const tables = {};
 let open = 0;
+/**
+ * A table's stream over WebSocket, with EventSource's face (addEventListener,
+ * onopen, onerror, readyState) and its reconnects (after a second, with the
+ * last event's id as ?lastEventId=). Six EventSources would hold every
+ * HTTP/1.1 connection a browser allows one host, and the page could then not
+ * even be reloaded; WebSockets have a budget of their own.
+ */
+function stream(path) {
+  const listeners = {};
+  const s = {readyState: 0, onopen: null, onerror: null, addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); }};
+  let lastId;
+  const connectWs = () => {
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + path +
+      (lastId === undefined ? "" : "?lastEventId=" + encodeURIComponent(lastId)));
+    ws.onopen = () => { s.readyState = 1; if (s.onopen) s.onopen(); };
+    ws.onmessage = (m) => {
+      const frame = JSON.parse(m.data);
+      if (frame.id !== undefined) lastId = frame.id;
+      for (const fn of listeners[frame.type] || []) fn({data: JSON.stringify(frame.data)});
+    };
+    ws.onclose = () => { s.readyState = 0; if (s.onerror) s.onerror(); setTimeout(connectWs, 1000); };
+  };
+  connectWs();
+  return s;
+}
 function connect(t) {
   // No credentials in URLs (they end up in logs): nlrx serve authenticates the streams by an HttpOnly cookie.
   const url = CONFIG.prefix + "/" + t.kind;
-  const es = new EventSource(url);
+  const es = stream(url);
   // "error" is also EventSource's own connection-error event, which has no data.
   const on = (type, fn) => es.addEventListener(type, (e) => { if (typeof e.data !== "string") return; events++; t.events++; fn(JSON.parse(e.data)); });
   const changed = (key) => { t.changed.set(key, Date.now()); schedule(t); };
@@ -120,7 +167,8 @@ function connect(t) {
   on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
   on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
   on("remove", (d) => { t.rows.delete(d.key); t.changed.delete(d.key); schedule(t); });
-  on("resync", (d) => notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"));
+  // A poll (sockets every 2 s) is routine, not news.
+  on("resync", (d) => { if (d.reason !== "poll") notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"); });
   on("error", (d) => notice("error: " + t.kind + ": " + (d.code || "") + " " + d.message));
   es.addEventListener("heartbeat", () => undefined);
   es.onopen = () => { open++; status(); };

@@ -6,7 +6,7 @@
 import type { Observable } from 'rxjs';
 
 /** StreamKind names a table the UI backend streams. The spelling is lib/live's `watch(kind)`. */
-export type StreamKind = 'links' | 'addresses' | 'routes' | 'neighbors';
+export type StreamKind = 'links' | 'addresses' | 'routes' | 'neighbors' | 'conntrack' | 'sockets';
 
 /**
  * STREAM_KINDS lists every StreamKind, in the order the dashboard shows them.
@@ -14,7 +14,7 @@ export type StreamKind = 'links' | 'addresses' | 'routes' | 'neighbors';
  * @example
  * STREAM_KINDS.includes('routes'); // true
  */
-export const STREAM_KINDS: readonly StreamKind[] = ['links', 'addresses', 'routes', 'neighbors'];
+export const STREAM_KINDS: readonly StreamKind[] = ['links', 'addresses', 'routes', 'neighbors', 'conntrack', 'sockets'];
 
 /**
  * LiveEvent is one event of a live table as the UI backend consumes it:

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { NLMSG_HDRLEN, writeHeader, type NetlinkMessage } from '../../lib/codec/header.js';
 import { FlushDetector } from '../../lib/live/flush-detector.js';
-import { addressKey, linkKey, nexthopKey, routeKey } from '../../lib/live/identity.js';
+import { addressKey, conntrackKey, linkKey, nexthopKey, routeKey } from '../../lib/live/identity.js';
 import { sameObject } from '../../lib/live/same-object.js';
 import { StormMeter } from '../../lib/live/storm-meter.js';
 import { RTM_DELADDR, RTM_DELLINK, RTM_NEWLINK, RTM_NEWNEXTHOP, RTNLGRP_LINK, RTNLGRP_NEXTHOP } from '../../lib/route/constants.js';
@@ -48,6 +48,18 @@ describe('identity', () => {
     expect(addressKey({ ...a, prefixlen: 16 })).not.toBe(addressKey(a));
     expect(addressKey({ ...a, address: '10.0.0.2' })).not.toBe(addressKey(a));
     expect(nexthopKey({ id: 9 })).toBe('9');
+  });
+
+  it('identifies conntrack entries by id and original tuple: 32-bit ids collide in big tables', () => {
+    const udp = { id: 77, orig: { proto: 17, src: '10.0.0.1', sport: 1000, dst: '10.0.0.2', dport: 53 } };
+    expect(conntrackKey(udp)).toBe(conntrackKey({ ...udp, orig: { ...udp.orig } }));
+    // The same id on another connection (a hash collision) is another row.
+    expect(conntrackKey({ ...udp, orig: { ...udp.orig, src: '10.0.0.3' } })).not.toBe(conntrackKey(udp));
+    // The same tuple with another id is a later connection; the zone is part of the table's key.
+    expect(conntrackKey({ ...udp, id: 78 })).not.toBe(conntrackKey(udp));
+    expect(conntrackKey({ ...udp, zone: 2 })).not.toBe(conntrackKey(udp));
+    const ping = { id: 5, orig: { proto: 1, src: '10.0.0.1', dst: '10.0.0.2', icmpId: 9, icmpType: 8, icmpCode: 0 } };
+    expect(conntrackKey({ ...ping, orig: { ...ping.orig, icmpId: 10 } })).not.toBe(conntrackKey(ping));
   });
 });
 

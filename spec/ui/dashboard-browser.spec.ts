@@ -160,6 +160,8 @@ describe.skipIf(!isRoot)('nlrx serve dashboard in Chromium', () => {
     const urls: string[] = [];
     const errors: string[] = [];
     tab.on('request', (r) => urls.push(r.url()));
+    // The tables' streams are WebSockets: Playwright reports those apart from requests.
+    tab.on('websocket', (ws) => urls.push(ws.url()));
     tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     try {
       await tab.goto(`${guarded.url}?token=${token}`);

@@ -72,6 +72,8 @@ describe('dashboard handler', () => {
 
   it('builds stream URLs without a token: the script never reads one from the page URL', () => {
     expect(DASHBOARD_SCRIPT).not.toMatch(/token|location\.(search|href)/i);
-    expect(DASHBOARD_SCRIPT).toMatch(/new EventSource\(url\)/);
+    // The streams are WebSockets to the page's own host, on the stream path alone.
+    expect(DASHBOARD_SCRIPT).toMatch(/new WebSocket\(\(location\.protocol === "https:" \? "wss:\/\/" : "ws:\/\/"\) \+ location\.host \+ path/);
+    expect(DASHBOARD_SCRIPT).toMatch(/stream\(url\)/);
   });
 });

@@ -3,7 +3,7 @@
  * `ip monitor` prints them, until interrupted.
  */
 import { lastValueFrom, toArray } from 'rxjs';
-import type { LiveKind } from '../../live/live-kind.js';
+import type { RtnetlinkKind } from '../../live/live-kind.js';
 import type { MonitorOverrun } from '../../live/monitor.js';
 import { rtnetlinkMonitor, type RtnetlinkNotification } from '../../live/rtnetlink-monitor.js';
 import { AF_INET, AF_INET6 } from '../../route/constants.js';
@@ -16,7 +16,7 @@ import { forgetLinks, formatNotification, formatOverrun, trackLinks, type Monito
 const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] monitor [ all | OBJECTS ]
   OBJECTS := { link | address | route | neigh | rule | nexthop }...`;
 
-const KINDS: Record<string, LiveKind> = {
+const KINDS: Record<string, RtnetlinkKind> = {
   link: 'links', l: 'links',
   address: 'addresses', addr: 'addresses', a: 'addresses',
   route: 'routes', r: 'routes', ro: 'routes',
@@ -32,11 +32,11 @@ const KINDS: Record<string, LiveKind> = {
  * @example
  * parseMonitorArgs(['route', 'link']); // { kinds: ['routes', 'links'], banners: false }
  */
-export function parseMonitorArgs(args: readonly string[]): { kinds: LiveKind[]; banners: boolean } {
+export function parseMonitorArgs(args: readonly string[]): { kinds: RtnetlinkKind[]; banners: boolean } {
   const words = args.filter((a) => a !== 'show');
   if (words.length === 0) return { kinds: Object.values(KINDS).filter((k, i, all) => all.indexOf(k) === i), banners: false };
   if (words.length === 1 && words[0] === 'all') return { kinds: parseMonitorArgs([]).kinds, banners: true };
-  const kinds: LiveKind[] = [];
+  const kinds: RtnetlinkKind[] = [];
   for (const word of words) {
     const kind = KINDS[word];
     if (kind === undefined) throw new UsageError(`Argument "${word}" is unknown, try "nlrx monitor help".`);
@@ -80,7 +80,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     forgetLinks(view, n);
   };
   // Link notifications are always heard: device names must follow renames and new devices.
-  const heard: LiveKind[] = kinds.includes('links') ? kinds : [...kinds, 'links'];
+  const heard: RtnetlinkKind[] = kinds.includes('links') ? kinds : [...kinds, 'links'];
   await untilInterrupted(rtnetlinkMonitor(heard, options), (n) => (ready ? print(n) : early.push(n)), (fail) => {
     Promise.all([lastValueFrom(links({}, options).pipe(toArray())), netnsNames(ctx.netns)]).then(([all, names]) => {
       view.nsidNames = names;
