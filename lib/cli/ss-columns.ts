@@ -4,6 +4,11 @@
  * its one-space left delimiter, except in the first shown column), addresses
  * are right-aligned, everything else left-aligned and padded — including the
  * last column, so lines carry trailing spaces as ss's do.
+ *
+ * ss buffers fields in 1 MiB chunks and prints what it holds once five are
+ * full, with the widths measured so far; `SsTableWriter` keeps the same
+ * account of bytes, so a long listing breaks into the same blocks, each
+ * padded as ss pads it.
  */
 
 /** The columns of an ss line, in order. */
@@ -33,63 +38,156 @@ const LAYOUT: Readonly<Record<SsColumn, ColumnLayout>> = {
   process: { header: 'Process', delimiter: '', right: false },
 };
 
+/** ss's buffer: chunks of 1 MiB less their 16-byte header, fields stored as a u16 length and 2-aligned bytes. */
+const CHUNK_DATA = 1024 * 1024 - 16;
+const CHUNKS_MAX = 5;
+
 /** Field widths are counted in bytes, as ss's C strings are. */
 const width = (text: string) => Buffer.byteLength(text);
 
+/** How a table is laid out: with or without the header line, which columns ss hides. */
+export interface SsTableOptions {
+  header: boolean;
+  /** Columns that take no room (ss hides Netid when one socket table is shown, State when one state is). */
+  hidden: ReadonlySet<SsColumn>;
+}
+
 /**
- * renderSsTable lays rows out as ss does on a pipe. `hidden` columns (ss
- * hides Netid when one socket table is shown, State when one state is) take
- * no room. As in ss, the last row's process field does not count towards its
- * column's width (ss measures a field when it moves past it, and it never
- * moves past the last one).
+ * SsTableWriter lays rows out as ss does on a pipe and writes them in the
+ * blocks ss prints. As in ss, the last row's process field does not count
+ * towards its column's width (ss measures a field when it moves past it,
+ * and it never moves past the last one).
+ *
+ * @example
+ * const table = new SsTableWriter((text) => process.stdout.write(text), { header: true, hidden: new Set(['netid']) });
+ * table.push({ state: 'LISTEN', recvq: '0     ', sendq: '128   ', addr: '0.0.0.0:', port: '22', peer: '0.0.0.0:', peerPort: '*' });
+ * table.end();
+ */
+export class SsTableWriter {
+  readonly #columns: readonly SsColumn[];
+  readonly #longest = new Map<SsColumn, number>();
+  #pending: SsRow[] = [];
+  /** Chunks held, and the offset where the current field's bytes end in the last one. */
+  #chunks = 0;
+  #end = 0;
+  /** The last line's process field, stored but not yet measured (ss moves past it when the next line starts). */
+  #process: number | undefined;
+
+  constructor(private readonly write: (text: string) => void, options: SsTableOptions) {
+    this.#columns = SS_COLUMNS.filter((c) => !options.hidden.has(c));
+    for (const c of this.#columns) this.#longest.set(c, 0);
+    if (options.header) {
+      const header = Object.fromEntries(this.#columns.map((c) => [c, LAYOUT[c].header])) as SsRow;
+      for (const c of this.#columns) {
+        this.#store(width(header[c] ?? ''));
+        this.#flush(c, width(header[c] ?? ''));
+      }
+      this.#pending.push(header);
+    }
+  }
+
+  /** Adds one line. */
+  push(row: SsRow): void {
+    if (this.#process !== undefined) this.#flush('process', this.#process);
+    this.#process = undefined;
+    if (this.#pending.length > 0) {
+      // Moving past the previous line's (empty) last field: where ss prints a full buffer.
+      if (this.#chunks >= CHUNKS_MAX) {
+        this.#render();
+        this.#chunks = 0;
+      } else this.#advance(0);
+    }
+    for (const c of this.#columns) {
+      const length = width(row[c] ?? '');
+      this.#store(length);
+      if (c === 'process') this.#process = length;
+      else this.#flush(c, length);
+    }
+    this.#pending.push(row);
+  }
+
+  /** Prints what is held; the last line's process field is not measured. */
+  end(): void {
+    this.#render();
+  }
+
+  /** out(): a field's bytes; one that does not fit where it starts moves whole to a new chunk, unless it is the chunk's first. */
+  #store(length: number): void {
+    if (this.#chunks === 0) this.#newChunk();
+    if (length > 0 && !(length < CHUNK_DATA - this.#end) && this.#end !== 2) this.#newChunk();
+    this.#end += length;
+  }
+
+  /** field_flush(): measure the field; the next one's u16 length goes at the next 2-aligned offset, or in a new chunk. */
+  #flush(column: SsColumn, length: number): void {
+    if (length > (this.#longest.get(column) ?? 0)) this.#longest.set(column, length);
+    this.#advance(length % 2);
+  }
+
+  #advance(pad: number): void {
+    if (CHUNK_DATA - this.#end - pad < 2) this.#newChunk();
+    else this.#end += pad + 2;
+  }
+
+  #newChunk(): void {
+    this.#chunks++;
+    this.#end = 2;
+  }
+
+  #render(): void {
+    const widths = new Map<SsColumn, number>();
+    let first = true;
+    for (const c of this.#columns) {
+      const max = this.#longest.get(c) ?? 0;
+      widths.set(c, !first && max > 0 ? max + LAYOUT[c].delimiter.length : max);
+      if (max > 0) first = false;
+    }
+    let out = '';
+    for (const line of this.#pending) {
+      let started = false;
+      for (const c of this.#columns) {
+        const { delimiter, right } = LAYOUT[c];
+        const text = line[c] ?? '';
+        const w = widths.get(c) ?? 0;
+        let printed = 0;
+        if (started) {
+          out += delimiter;
+          printed = delimiter.length;
+        }
+        started = true;
+        if (w > 0 && right) {
+          const pad = w - width(text) - printed;
+          if (pad > 0) {
+            out += ' '.repeat(pad);
+            printed += pad;
+          }
+        }
+        out += text;
+        printed += width(text);
+        if (w > 0 && !right && w - printed > 0) out += ' '.repeat(w - printed);
+      }
+      out += '\n';
+      if (out.length >= 65536) {
+        this.write(out);
+        out = '';
+      }
+    }
+    if (out) this.write(out);
+    this.#pending = [];
+  }
+}
+
+/**
+ * renderSsTable lays rows out as ss does on a pipe and returns the text.
  *
  * @example
  * renderSsTable([{ state: 'LISTEN', recvq: '0     ', sendq: '128   ', addr: '0.0.0.0:', port: '22', peer: '0.0.0.0:', peerPort: '*' }],
  *   { header: true, hidden: new Set(['netid']) });
  */
-export function renderSsTable(rows: readonly SsRow[], options: { header: boolean; hidden: ReadonlySet<SsColumn> }): string {
-  const columns = SS_COLUMNS.filter((c) => !options.hidden.has(c));
-  const lines: SsRow[] = options.header ? [Object.fromEntries(columns.map((c) => [c, LAYOUT[c].header])), ...rows] : [...rows];
-  if (lines.length === 0) return '';
-  const longest = new Map<SsColumn, number>(columns.map((c) => [c, 0]));
-  lines.forEach((line, i) => {
-    for (const c of columns) {
-      if (c === 'process' && i === lines.length - 1 && (rows.length > 0)) continue;
-      longest.set(c, Math.max(longest.get(c) ?? 0, width(line[c] ?? '')));
-    }
-  });
-  const widths = new Map<SsColumn, number>();
-  let first = true;
-  for (const c of columns) {
-    const max = longest.get(c) ?? 0;
-    widths.set(c, !first && max > 0 ? max + LAYOUT[c].delimiter.length : max);
-    if (max > 0) first = false;
-  }
-  let out = '';
-  for (const line of lines) {
-    let started = false;
-    for (const c of columns) {
-      const { delimiter, right } = LAYOUT[c];
-      const text = line[c] ?? '';
-      const w = widths.get(c) ?? 0;
-      let printed = 0;
-      if (started) {
-        out += delimiter;
-        printed = delimiter.length;
-      }
-      started = true;
-      if (w > 0 && right) {
-        const pad = w - width(text) - printed;
-        if (pad > 0) {
-          out += ' '.repeat(pad);
-          printed += pad;
-        }
-      }
-      out += text;
-      printed += width(text);
-      if (w > 0 && !right && w - printed > 0) out += ' '.repeat(w - printed);
-    }
-    out += '\n';
-  }
-  return out;
+export function renderSsTable(rows: readonly SsRow[], options: SsTableOptions): string {
+  let text = '';
+  const table = new SsTableWriter((chunk) => { text += chunk; }, options);
+  for (const row of rows) table.push(row);
+  table.end();
+  return text;
 }

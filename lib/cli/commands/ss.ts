@@ -27,7 +27,7 @@ import { matchSocket, type SocketFilter } from '../../sockdiag/socket-filter.js'
 import { compileSocketFilter } from '../../sockdiag/filter-bytecode.js';
 import { socketOwners } from '../../sockdiag/socket-owners.js';
 import type { InetSocket, Socket, UnixSocket } from '../../sockdiag/socket.js';
-import { renderSsTable, type SsColumn, type SsRow } from '../ss-columns.js';
+import { SsTableWriter, type SsColumn } from '../ss-columns.js';
 import { ssCgroups } from '../ss-cgroups.js';
 import { addressBytes16, matchSsFilter, type SsMatchContext, type SsMatchSocket } from '../ss-filter-match.js';
 import { parseSsFilter, type SsExpression } from '../ss-filter-parse.js';
@@ -140,8 +140,11 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     cgroupPath: (id) => cgroups.path(id),
   };
 
-  const rows: SsRow[] = [];
+  const hidden = new Set<SsColumn>();
+  if (singleBit(options.tables)) hidden.add('netid');
+  if (singleBit(options.states)) hidden.add('state');
   const json = ctx.json ? new TextWriter(ctx.write) : undefined;
+  const table = json ? undefined : new SsTableWriter(ctx.write, { header: options.header, hidden });
   const seen = new Set<bigint>();
   const show = (socket: Socket) => {
     if (socket.kind !== 'inet' && socket.kind !== 'unix') return;
@@ -149,7 +152,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     if (socket.kind === 'unix' && UNIX_TYPES[socket.type] !== undefined && !(options.tables & UNIX_TYPES[socket.type])) return;
     if (expression && !matchSsFilter(expression, matchView(socket), matchContext)) return;
     if (json) json.push(`${socketJson(socket, options.processes ? owners?.get(socket.inode) ?? [] : undefined)}\n`);
-    else rows.push(socket.kind === 'unix' ? ssUnixRow(socket, options, line) : ssInetRow(socket, options, line));
+    else table?.push(socket.kind === 'unix' ? ssUnixRow(socket, options, line) : ssInetRow(socket, options, line));
   };
   const dump = async (query: SocketQuery, filter: SocketFilter | undefined) => {
     const select = socketSelector(query, filter && ((socket) => matchSocket(socket, filter)), seen);
@@ -187,14 +190,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     }
   }
 
-  if (json) {
-    json.end();
-    return;
-  }
-  const hidden = new Set<SsColumn>();
-  if (singleBit(options.tables)) hidden.add('netid');
-  if (singleBit(options.states)) hidden.add('state');
-  ctx.write(renderSsTable(rows, { header: options.header, hidden }));
+  json?.end();
+  table?.end();
 }
 
 /** IPv4 then IPv6, as ss dumps them; only IPv6 after `-6`, only IPv4 after `-4`; sockets of a family not shown are dropped. */
