@@ -207,12 +207,13 @@ export function ssInetRow(socket: InetSocket, options: Options, context: SsLineC
   }
   if (options.memory || (options.info && socket.protocol !== IPPROTO_UDP)) {
     if (!options.oneline) process += '\n\t';
-    if (options.memory && socket.skmeminfo) process += skmem(socket.skmeminfo);
-    else if (options.memory && socket.meminfo) {
+    // What the dump carries is printed: the request asked for memory with -m, tcp_info with -i (as ss asks).
+    if (socket.skmeminfo) process += skmem(socket.skmeminfo);
+    else if (socket.meminfo) {
       const { rmem, wmem, fmem, tmem } = socket.meminfo;
       process += ` mem:(r${rmem},w${wmem},f${fmem},t${tmem})`;
     }
-    if (options.info && socket.tcpInfo) process += tcpInfoText(socket, socket.tcpInfo, options);
+    if (socket.tcpInfo) process += tcpInfoText(socket, socket.tcpInfo, options);
   }
   return {
     netid: PROTOCOL_NAMES[socket.protocol] ?? '???',
