@@ -7,7 +7,7 @@
  * tcp_info with every field ss prints (window-scale nibbles, app_limited,
  * busy/limited times, unlimited pacing, unset min_rtt), BBR, DCTCP and
  * Vegas, every timer and timer length, marks, shutdown masks, v6only — and
- * enough sockets (60 000) for ss to print in several blocks.
+ * enough sockets (100 000) for ss to print in several blocks.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -173,7 +173,7 @@ function rich(r: (max: number) => number, i: number): Crafted {
 function plain(i: number): Crafted {
   return {
     family: 2, state: 1, timer: 0, retrans: 0, sport: 1024 + (i % 60000), dport: 5000 + (i % 7), src: [10, (i >> 16) & 255, (i >> 8) & 255, i & 255, ...Array<number>(12).fill(0)],
-    dst: [192, 0, 2, i % 250, ...Array<number>(12).fill(0)], ifindex: 0, cookie: [i, 0], expires: 0, rqueue: i >= 55_000 ? i * 100 : 0, wqueue: 0,
+    dst: [192, 0, 2, i % 250, ...Array<number>(12).fill(0)], ifindex: 0, cookie: [i, 0], expires: 0, rqueue: i >= 90_000 ? i * 100 : 0, wqueue: 0,
     uid: 0, inode: 200000 + i, attrs: [],
   };
 }
@@ -218,8 +218,8 @@ describe('ss lines on crafted sockets, beside ss reading the same replies', () =
       expect(ours).toBe(theirs);
     });
 
-  it('prints 60 000 sockets in ss\'s blocks, each padded as ss pads it', () => {
-    const many = Array.from({ length: 60_000 }, (_, i) => plain(i));
+  it('prints 100 000 sockets in ss\'s blocks, each padded as ss pads it', () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => plain(i));
     const [ours, theirs] = both(many, ['-tan']);
     // Somewhere the widths change: the first block is narrower than the rest.
     const widths = new Set(theirs.split('\n').slice(1, -1).map((line) => line.length));
