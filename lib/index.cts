@@ -54,6 +54,7 @@ export declare const rules: typeof m.rules;
 export declare const setBits: typeof m.setBits;
 export declare const shareDump: typeof m.shareDump;
 export declare const snapshot: typeof m.snapshot;
+export declare const socketOwners: typeof m.socketOwners;
 export declare const socketPool: typeof m.socketPool;
 export declare const splitBatch: typeof m.splitBatch;
 export declare const table: typeof m.table;

@@ -112,7 +112,13 @@ export function matchSsFilter(expression: SsExpression, socket: SsMatchSocket, c
   }
 }
 
-/** The IPv4 or IPv6 text of an address as 16 bytes (IPv4 in the first 4), for `SsMatchSocket`. */
+/**
+ * addressBytes16 turns an address's text into 16 bytes (IPv4 in the first
+ * 4), as `SsMatchSocket` holds it.
+ *
+ * @example
+ * addressBytes16('::ffff:127.0.0.1', AF_INET6); // 0…0 ff ff 7f 00 00 01
+ */
 export function addressBytes16(text: string, family: number): Uint8Array {
   const bytes = new Uint8Array(16);
   if (family === AF_INET) {

@@ -188,7 +188,7 @@ function tcpInfoText(socket: InetSocket, info: TcpInfo, options: Options): strin
  * ssInetRow is an inet socket's line as ss prints it.
  *
  * @example
- * renderSsTable([ssInetRow(socket, options, context)], { header: true, hidden: new Set(['netid']) });
+ * const row = ssInetRow(socket, options, context); // { netid: 'tcp', state: 'LISTEN', recvq: '0     ', … }
  */
 export function ssInetRow(socket: InetSocket, options: Options, context: SsLineContext): SsRow {
   const v6only = Boolean(socket.v6only);
@@ -237,7 +237,7 @@ const minor = (dev: number) => (dev & 0xff) | ((dev >>> 12) & ~0xff);
  * inode, `*` and the peer's inode.
  *
  * @example
- * renderSsTable([ssUnixRow(socket, options, context)], { header: true, hidden: new Set() });
+ * const row = ssUnixRow(socket, options, context); // { netid: 'u_str', state: 'ESTAB', addr: '* ', port: '1531', … }
  */
 export function ssUnixRow(socket: UnixSocket, options: Options, context: SsLineContext): SsRow {
   let process = users(socket.inode, context, options);

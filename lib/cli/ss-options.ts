@@ -278,15 +278,32 @@ export function parseSsArguments(args: readonly string[]): SsOptions {
   return options;
 }
 
-/** Whether `options` show sockets of address family `af`. */
+/**
+ * showsFamily tells whether `options` show sockets of address family `af`.
+ *
+ * @example
+ * showsFamily(parseSsArguments(['-t']), AF_INET6); // true
+ */
 export const showsFamily = (options: Pick<SsOptions, 'families'>, af: number): boolean =>
   Math.floor(options.families / family(af)) % 2 === 1;
 
-/** Restricts `options` to one family, as an address such as `unix:/run/*` in a filter does in ss. */
+/**
+ * onlyFamily restricts `options` to one family, as an address such as
+ * `unix:/run/*` in a filter does in ss.
+ *
+ * @example
+ * onlyFamily(options, AF_UNIX);
+ */
 export function onlyFamily(options: SsOptions, af: number): void {
   options.families = family(af);
   options.preferredFamily = af;
 }
 
-/** True when exactly one bit of `bits` is set (ss then hides the Netid or State column). */
+/**
+ * singleBit is true when exactly one bit of `bits` is set (ss then hides the
+ * Netid or State column).
+ *
+ * @example
+ * singleBit(SsTable.tcp); // true
+ */
 export const singleBit = (bits: number): boolean => bits !== 0 && (bits & (bits - 1)) === 0;
