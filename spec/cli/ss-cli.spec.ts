@@ -74,10 +74,10 @@ const EXACT: readonly string[][] = [
   ['-tan', 'sport', '<=', ':5001'], ['-tan', 'src', '10.1.2.3'], ['-tan', 'dst', '10.0.0.0/8'],
   ['-tan', 'src', '127.0.0.1'], ['-tan', 'src', '[::1]'], ['-tan', 'dst', '[::1]:5002'],
   ['-tan', '(', 'sport', '=', ':5000', 'or', 'dport', '=', ':5000', ')'], ['-tan', 'not', 'dst', '127.0.0.1'],
-  ['-tan', 'sport = :5000 or sport = :5003', 'and', 'not', 'state', 'listening'], ['-tan', 'sport', '!=', ':5000'],
+  ['-tan', 'sport = :5000 or sport = :5003', 'and', 'not', 'dport', '=', ':0'], ['-tan', 'sport', '!=', ':5000'],
   ['-tan', 'src', '*:5001'], ['-tn', 'src', 'inet:127.0.0.0/8'], ['-uan', 'dst', '127.0.0.1:6000'],
   ['-xa', 'src', 'unix:*stream*'], ['-xa', 'src', '@nlrx*'], ['-tan', 'autobound'], ['-xa', 'autobound'],
-  ['-tan', 'sport', '=', ':5000', 'dport', '=', ':0'], ['-ta'], ['-tan', 'fwmark', '0x0/0xff'],
+  ['-tan', 'sport', '=', ':5000', 'dport', '=', ':0'], ['-ta'], ['-tan', 'fwmark', '0x0/0xff'], ['-tan', 'dev', 'lo'], ['-tan', 'not', 'dev', '1'],
 ];
 
 /** The time left on a timer moves: `timer:(timewait,54sec,0)` → `timer:(timewait,T,0)`. */
