@@ -211,9 +211,23 @@ describe('ss lines on crafted sockets, beside ss reading the same replies', () =
   const r = random(0x5eed);
   const sockets = Array.from({ length: 400 }, (_, i) => rich(r, i));
 
+  /** What each form's output must show, so the crafted bytes are known to reach each branch. */
+  const SHOWN: Readonly<Record<string, readonly string[]>> = {
+    '-ta': [':ssh ', ':http '],
+    '-tano': ['timer:(on,', 'timer:(keepalive,', 'timer:(timewait,', 'timer:(persist,', 'timer:(unknown,', 'min,', 'sec,', 'ms,'],
+    '-tane': [' uid:100', ' fwmark:0x1234abcd', ' v6only:1', ' v6only:0', ' <->', ' -->', ' <--', ' ---', '%lo:'],
+    '-tanm': [' skmem:(r0,rb131072,', ',bl0,d0)', ' mem:(r1,w2,f3,t4)'],
+    '-taniem': [' ts', ' sack', ' ecn', ' fastopen', ' skmem:('],
+    '-tani': [' wscale:', ' rto:', ' rtt:', ' ato:', ' backoff:2', ' ssthresh:', ' bytes_acked:', ' bbr:(bw:',
+      ',pacing_gain:', ' dctcp:(ce_state:', ' dctcp:fallback_mode', ' send ', ' pacing_rate ', 'bps/', ' delivery_rate ', ' app_limited',
+      ' busy:', ' rwnd_limited:', ' sndbuf_limited:', ' retrans:', ' reordering:', ' minrtt:', ' snd_wnd:', ' cubic', ' vegas'],
+    '-tai': ['Mbps', 'Gbps', 'kbps'],
+  };
+
   it.each([['-tan'], ['-ta'], ['-tano'], ['-tane'], ['-tanm'], ['-tani'], ['-tai'], ['-taniem'], ['-tanimO'], ['-tanoeH']])(
     'ss %s', (form) => {
       const [ours, theirs] = both(sockets, [form]);
+      for (const text of SHOWN[form] ?? []) expect(theirs).toContain(text);
       expect(ours.split('\n').length).toBe(theirs.split('\n').length);
       expect(ours).toBe(theirs);
     });
