@@ -42,8 +42,11 @@ const LAYOUT: Readonly<Record<SsColumn, ColumnLayout>> = {
 const CHUNK_DATA = 1024 * 1024 - 16;
 const CHUNKS_MAX = 5;
 
-/** Field widths are counted in bytes, as ss's C strings are. */
-const width = (text: string) => Buffer.byteLength(text);
+/** Field widths are counted in bytes, as ss's C strings are; most fields are ASCII, where that is their length. */
+function width(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text);
+  return text.length;
+}
 
 /** How a table is laid out: with or without the header line, which columns ss hides. */
 export interface SsTableOptions {
@@ -65,45 +68,55 @@ export interface SsTableOptions {
  */
 export class SsTableWriter {
   readonly #columns: readonly SsColumn[];
-  readonly #longest = new Map<SsColumn, number>();
-  #pending: SsRow[] = [];
+  readonly #layout: readonly ColumnLayout[];
+  /** The widest field of each shown column so far (ss never forgets one, even after printing a block). */
+  readonly #longest: number[];
+  /** The lines held, as their fields in column order. */
+  #lines: string[][] = [];
   /** Chunks held, and the offset where the current field's bytes end in the last one. */
   #chunks = 0;
   #end = 0;
   /** The last line's process field, stored but not yet measured (ss moves past it when the next line starts). */
   #process: number | undefined;
+  readonly #processIndex: number;
 
   constructor(private readonly write: (text: string) => void, options: SsTableOptions) {
     this.#columns = SS_COLUMNS.filter((c) => !options.hidden.has(c));
-    for (const c of this.#columns) this.#longest.set(c, 0);
+    this.#layout = this.#columns.map((c) => LAYOUT[c]);
+    this.#longest = this.#columns.map(() => 0);
+    this.#processIndex = this.#columns.indexOf('process');
     if (options.header) {
-      const header = Object.fromEntries(this.#columns.map((c) => [c, LAYOUT[c].header])) as SsRow;
-      for (const c of this.#columns) {
-        this.#store(width(header[c] ?? ''));
-        this.#flush(c, width(header[c] ?? ''));
-      }
-      this.#pending.push(header);
+      this.#columns.forEach((c, i) => {
+        const text = LAYOUT[c].header;
+        this.#store(text.length);
+        this.#flush(i, text.length);
+      });
+      this.#lines.push(this.#columns.map((c) => LAYOUT[c].header));
     }
   }
 
   /** Adds one line. */
   push(row: SsRow): void {
-    if (this.#process !== undefined) this.#flush('process', this.#process);
+    if (this.#process !== undefined) this.#flush(this.#processIndex, this.#process);
     this.#process = undefined;
-    if (this.#pending.length > 0) {
+    if (this.#lines.length > 0) {
       // Moving past the previous line's (empty) last field: where ss prints a full buffer.
       if (this.#chunks >= CHUNKS_MAX) {
         this.#render();
         this.#chunks = 0;
       } else this.#advance(0);
     }
-    for (const c of this.#columns) {
-      const length = width(row[c] ?? '');
+    const columns = this.#columns;
+    const line = new Array<string>(columns.length);
+    for (let i = 0; i < columns.length; i++) {
+      const text = row[columns[i]] ?? '';
+      const length = width(text);
+      line[i] = text;
       this.#store(length);
-      if (c === 'process') this.#process = length;
-      else this.#flush(c, length);
+      if (i === this.#processIndex) this.#process = length;
+      else this.#flush(i, length);
     }
-    this.#pending.push(row);
+    this.#lines.push(line);
   }
 
   /** Prints what is held; the last line's process field is not measured. */
@@ -119,8 +132,8 @@ export class SsTableWriter {
   }
 
   /** field_flush(): measure the field; the next one's u16 length goes at the next 2-aligned offset, or in a new chunk. */
-  #flush(column: SsColumn, length: number): void {
-    if (length > (this.#longest.get(column) ?? 0)) this.#longest.set(column, length);
+  #flush(column: number, length: number): void {
+    if (length > this.#longest[column]) this.#longest[column] = length;
     this.#advance(length % 2);
   }
 
@@ -135,36 +148,36 @@ export class SsTableWriter {
   }
 
   #render(): void {
-    const widths = new Map<SsColumn, number>();
+    const count = this.#columns.length;
+    const widths: number[] = [];
     let first = true;
-    for (const c of this.#columns) {
-      const max = this.#longest.get(c) ?? 0;
-      widths.set(c, !first && max > 0 ? max + LAYOUT[c].delimiter.length : max);
+    for (let i = 0; i < count; i++) {
+      const max = this.#longest[i];
+      widths.push(!first && max > 0 ? max + this.#layout[i].delimiter.length : max);
       if (max > 0) first = false;
     }
     let out = '';
-    for (const line of this.#pending) {
-      let started = false;
-      for (const c of this.#columns) {
-        const { delimiter, right } = LAYOUT[c];
-        const text = line[c] ?? '';
-        const w = widths.get(c) ?? 0;
+    for (const line of this.#lines) {
+      for (let i = 0; i < count; i++) {
+        const { delimiter, right } = this.#layout[i];
+        const text = line[i];
+        const length = width(text);
+        const w = widths[i];
         let printed = 0;
-        if (started) {
+        if (i > 0) {
           out += delimiter;
           printed = delimiter.length;
         }
-        started = true;
         if (w > 0 && right) {
-          const pad = w - width(text) - printed;
+          const pad = w - length - printed;
           if (pad > 0) {
-            out += ' '.repeat(pad);
+            out += spaces(pad);
             printed += pad;
           }
         }
         out += text;
-        printed += width(text);
-        if (w > 0 && !right && w - printed > 0) out += ' '.repeat(w - printed);
+        printed += length;
+        if (w > 0 && !right && w - printed > 0) out += spaces(w - printed);
       }
       out += '\n';
       if (out.length >= 65536) {
@@ -173,9 +186,13 @@ export class SsTableWriter {
       }
     }
     if (out) this.write(out);
-    this.#pending = [];
+    this.#lines = [];
   }
 }
+
+const SPACES = ' '.repeat(256);
+/** `n` spaces, without building a new string for the usual short runs. */
+const spaces = (n: number) => (n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
 
 /**
  * renderSsTable lays rows out as ss does on a pipe and returns the text.

@@ -34,8 +34,9 @@ const AF_INET6 = 10;
 const IPPROTO_UDP = 17;
 const TCP_LISTEN = 10;
 
-/** `%-6d`. */
-const queue = (n: number | undefined) => String(n ?? 0).padEnd(6, ' ');
+/** `%-6d`; the small values most sockets have are made once. */
+const QUEUES = Array.from({ length: 1024 }, (_, n) => String(n).padEnd(6, ' '));
+const queue = (n: number | undefined) => QUEUES[n ?? 0] ?? String(n).padEnd(6, ' ');
 
 /** ss's print_ms_timer: `1min`, `54sec`, `1.500ms`, `200ms`. */
 function msTimer(timeout: number): string {
