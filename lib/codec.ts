@@ -64,6 +64,27 @@ export {
   ruleMessage,
 } from './route/rule-decode.js';
 export {
+  inetSocketMessage, inetDiagRequest, type InetDiagMeminfo, type TcpVegasInfo, type TcpDctcpInfo, type TcpBbrInfo,
+  type InetUlpInfo, type TcpMd5Sig, type SkBpfStorage, type InetSockOpt, type InetSocket, inetDiagRequestMessage,
+  type InetDiagQuery,
+} from './sockdiag/inet-diag-decode.js';
+export {
+  netlinkDiagRequest, type NetlinkDiagRing, type NetlinkSocket, netlinkSocketMessage,
+} from './sockdiag/netlink-diag-decode.js';
+export {
+  packetDiagRequest, type PacketDiagInfo, type PacketDiagMclist, type PacketDiagRing, type PacketSocket,
+  packetSocketMessage,
+} from './sockdiag/packet-diag-decode.js';
+export {
+  type SkMeminfo, skMeminfo,
+} from './sockdiag/sk-meminfo-info.js';
+export {
+  decodeTcpInfo, type TcpInfo, tcpInfo,
+} from './sockdiag/tcp-info.js';
+export {
+  unixDiagRequest, type UnixSocket, unixSocketMessage,
+} from './sockdiag/unix-diag-decode.js';
+export {
   genlDumpRequest, genlmsghdr,
 } from './genl/genl-header.js';
 export {

@@ -18,6 +18,7 @@ export { rtnetlink, type RtnetlinkClient, type RtnetlinkOptions } from './client
 export {
   genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient,
 } from './client/genl.js';
+export { sockdiag, type SockdiagClient } from './client/sockdiag.js';
 
 // Typed dumps and their objects.
 export { links } from './route/link.js';
@@ -53,6 +54,10 @@ export { socketOwners } from './sockdiag/socket-owners.js';
 export { conntrack } from './netfilter/conntrack.js';
 export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-stats.js';
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';
+export { sockets } from './sockdiag/sockets.js';
+export type { Socket } from './sockdiag/socket.js';
+export type { SocketFilter } from './sockdiag/socket-filter.js';
+export { SockDiagUnavailableError } from './sockdiag/sock-diag-unavailable-error.js';
 
 // The dump engine.
 export { dump } from './rx/dump.js';

@@ -25,6 +25,8 @@ const AF_PACKET = 17;
 const TCP_SYN_RECV = 3;
 const TCP_CLOSE = 7;
 const TCP_NEW_SYN_RECV = 12;
+const TCP_BOUND_INACTIVE = 13;
+const IPPROTO_TCP = 6;
 
 /** Address families a filter can name, as `ss -f` does. */
 export type SocketFamilyName = 'inet' | 'inet6' | 'unix' | 'netlink' | 'packet';
@@ -102,7 +104,10 @@ export type SocketCondition =
  *   when `family` names them (ss -t -x).
  * - `states`: kernel state numbers (TCP_ESTABLISHED = 1 … TCP_CLOSING = 11)
  *   or ss's names and groups; default every state. Netlink and packet
- *   sockets have no states: like ss, they count as `closed`.
+ *   sockets have no states: like ss, they count as `closed`. A TCP socket
+ *   that is bound but neither listening nor connected is reported as
+ *   `closed` (7) but selected by TCP_BOUND_INACTIVE (13) only, as the
+ *   kernel does (Linux ≥ 6.8).
  */
 export interface SocketFilter extends SocketMatch {
   readonly family?: SocketFamilyName | readonly SocketFamilyName[];
@@ -423,6 +428,17 @@ function evaluate(term: FilterTerm, socket: FilterableSocket | undefined): boole
   }
 }
 
+/** The state bits under which the kernel dumps an inet socket it reports in `socket.state`. */
+function inetStateBits(socket: FilterableSocket): number {
+  const state = socket.state ?? 0;
+  // Request sockets (TCP_NEW_SYN_RECV) are reported as SYN_RECV and dumped for either bit.
+  if (state === TCP_SYN_RECV) return bit(TCP_SYN_RECV) | bit(TCP_NEW_SYN_RECV);
+  // A TCP socket in CLOSE is in no lookup table but the bind table: the kernel dumps it
+  // for the TCP_BOUND_INACTIVE pseudo-state (Linux 6.8) alone, and reports it as CLOSE.
+  if (state === TCP_CLOSE && socket.protocol === IPPROTO_TCP) return bit(TCP_BOUND_INACTIVE);
+  return (1 << state) >>> 0;
+}
+
 const KINDS: Readonly<Record<string, SocketFamilyName>> = { unix: 'unix', netlink: 'netlink', packet: 'packet' };
 
 /**
@@ -446,10 +462,7 @@ export function socketPredicate(filter: SocketFilter = {}): (socket: FilterableS
       const family = socket.family === AF_INET ? 'inet' : socket.family === AF_INET6 ? 'inet6' : undefined;
       if (family === undefined || !kinds.has(family)) return false;
       if (protocolSet && !protocolSet.has(socket.protocol ?? -1)) return false;
-      // The kernel reports request sockets (TCP_NEW_SYN_RECV) as SYN_RECV and dumps them for either bit.
-      const state = socket.state ?? 0;
-      const stateBits = state === TCP_SYN_RECV ? bit(TCP_SYN_RECV) | bit(TCP_NEW_SYN_RECV) : (1 << state) >>> 0;
-      if ((states & stateBits) === 0) return false;
+      if ((states & inetStateBits(socket)) === 0) return false;
       return evaluate(term, socket);
     }
     const kind = KINDS[socket.kind];

@@ -123,6 +123,12 @@ describe('matchSocket', () => {
     expect(matchSocket(tcp({ state: 10 }), { states: ['connected'] })).toBe(false);
     expect(matchSocket(tcp({ state: 3 }), { states: [12] })).toBe(true); // a request socket, reported as SYN_RECV
     expect(matchSocket(tcp({ state: 3 }), { states: ['syn-recv'] })).toBe(true);
+    // A bound, inactive TCP socket: reported CLOSE, dumped for TCP_BOUND_INACTIVE (13) only. UDP's CLOSE is plain.
+    expect(matchSocket(tcp({ state: 7 }), { states: [13] })).toBe(true);
+    expect(matchSocket(tcp({ state: 7 }), { states: ['closed'] })).toBe(false);
+    expect(matchSocket(tcp({ state: 7 }), {})).toBe(true);
+    expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: ['closed'] })).toBe(true);
+    expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: [13] })).toBe(false);
     expect(matchSocket(tcp({ state: 13 }), {})).toBe(true);
     expect(matchSocket(tcp({ state: 13 }), { states: ['all'] })).toBe(false);
   });
