@@ -146,12 +146,11 @@ function tcpInfoText(socket: InetSocket, info: TcpInfo, options: Options): strin
   if (n(info.lastDataSent)) out += ` lastsnd:${n(info.lastDataSent)}`;
   if (n(info.lastDataRecv)) out += ` lastrcv:${n(info.lastDataRecv)}`;
   if (n(info.lastAckRecv)) out += ` lastack:${n(info.lastAckRecv)}`;
-  const unlimited = 0xffffffffffffffffn;
-  const pacing = info.pacingRate;
-  if (pacing !== undefined && BigInt(pacing) !== 0n && BigInt(pacing) !== unlimited) {
-    out += ` pacing_rate ${bandwidth(Number(pacing) * 8, options.numeric)}bps`;
-    const max = info.maxPacingRate;
-    if (max !== undefined && BigInt(max) !== 0n && BigInt(max) !== unlimited) out += `/${bandwidth(Number(max) * 8, options.numeric)}bps`;
+  // ~0ULL is "unlimited"; as a number it reads 2 ** 64.
+  const limited = (rate: number | undefined): rate is number => rate !== undefined && rate !== 0 && rate < 2 ** 64 - 1;
+  if (limited(info.pacingRate)) {
+    out += ` pacing_rate ${bandwidth(info.pacingRate * 8, options.numeric)}bps`;
+    if (limited(info.maxPacingRate)) out += `/${bandwidth(info.maxPacingRate * 8, options.numeric)}bps`;
   }
   if (n(info.deliveryRate)) out += ` delivery_rate ${bandwidth(n(info.deliveryRate) * 8, options.numeric)}bps`;
   if (n(info.delivered)) out += ` delivered:${n(info.delivered)}`;

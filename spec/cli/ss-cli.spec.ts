@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -41,8 +41,14 @@ const udp = (type, port, host) => new Promise((res) => { const u = dgram.createS
   await connect({ host: '::1', port: 5002 });
   await connect({ host: '::ffff:127.0.0.1', port: 5001 });
   await connect({ host: '10.1.2.3', port: 5003, localAddress: '10.1.2.3' });
-  const closing = await connect({ host: '127.0.0.1', port: 5000, localPort: 40000 });
-  await new Promise((res) => { closing.on('close', res); closing.end(); });
+  // A TIME-WAIT socket: its client closes first. Made again on "tw" (one lives 60 s), with the next port.
+  let port = 40000;
+  const timeWait = async () => {
+    const closing = net.connect({ host: '127.0.0.1', port: 5000, localPort: port++ });
+    await new Promise((res) => closing.once('connect', res));
+    await new Promise((res) => { closing.on('close', res); closing.end(); });
+  };
+  await timeWait();
   await udp('udp4', 6000, '127.0.0.1');
   const client = await udp('udp4', 0, '127.0.0.1');
   await new Promise((res) => client.connect(6000, '127.0.0.1', res));
@@ -60,8 +66,8 @@ const udp = (type, port, host) => new Promise((res) => { const u = dgram.createS
   keep.push(perl);
   await new Promise((res) => perl.stdout.once('data', res));
   process.stdout.write('ready\\n');
+  process.stdin.on('data', async () => { await timeWait(); process.stdout.write('tw\\n'); });
   process.stdin.on('end', () => { perl.kill(); process.exit(0); });
-  process.stdin.resume();
 })();`;
 
 /** Forms whose output does not move between two runs: compared byte for byte. */
@@ -91,6 +97,7 @@ describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
   let ns: Netns;
   let dir: string;
   let holder: ChildProcess;
+  let timeWaitSince = 0;
   const ss = (...args: string[]) => spawnSync('ip', ['netns', 'exec', ns.name, 'ss', ...args], { encoding: 'utf8' });
   const nlrx = (...args: string[]) => spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ss', ...args], { encoding: 'utf8' });
 
@@ -103,7 +110,17 @@ describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
       holder.stdout?.once('data', () => resolve());
       holder.once('exit', (code) => reject(new Error(`the socket fixture exited (${code})`)));
     });
+    timeWaitSince = Date.now();
   }, 30_000);
+  // The TIME-WAIT socket lives 60 s: it must not end between the two runs a test compares, so an old one is
+  // let go (and seen gone) before a test, and a new one made.
+  beforeEach(async () => {
+    if (Date.now() - timeWaitSince < 40_000) return;
+    for (let i = 0; i < 100 && ss('-tnH', 'state', 'time-wait').stdout !== ''; i++) await new Promise((r) => setTimeout(r, 500));
+    holder.stdin?.write('tw\n');
+    await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+    timeWaitSince = Date.now();
+  }, 90_000);
   afterAll(() => {
     holder?.stdin?.end();
     holder?.kill();

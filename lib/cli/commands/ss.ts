@@ -185,7 +185,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     const ext = (options.memory ? EXT_MEMORY : 0) | (options.info ? EXT_INFO : 0);
     for (const af of inetFamilies(options)) {
       const filter: SocketFilter = { family: af === AF_INET ? 'inet' : 'inet6', ...(where ? { where } : {}) };
-      const bytecode = where ? compileSocketFilter(filter) : undefined;
+      const bytecode = where ? compileSocketFilter(filter, af) : undefined;
       await dump({ family: af, protocol, states: options.states, ext, bytecode }, filter);
     }
   }
