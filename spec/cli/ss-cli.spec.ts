@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
+import { probe, rxjsModules } from './startup-probe.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -184,6 +185,15 @@ describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
       expect([ours.status, ours.stderr, ours.stdout]).toEqual([theirs.status, theirs.stderr, theirs.stdout]);
     }
   }, 120_000); // ss asks the resolver about "1.2.3.4.5" before it gives up, which takes a while in an empty namespace
+
+  it('starts without RxJS: its dumps run with forEachDumpBatch (a fact about what it loads, not a timing)', () => {
+    for (const form of [['-tan'], ['-xapm', 'src', 'unix:*'], ['-tanie', 'sport', '>', ':1']]) {
+      const run = probe(['-n', ns.name, 'ss', ...form]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('Local Address:Port');
+      expect(rxjsModules(run.modules)).toEqual([]);
+    }
+  });
 
   it('-j prints one JSON object a line, owners with -p', () => {
     const out = spawnSync(process.execPath, [MAIN, '-n', ns.name, '-j', 'ss', '-tlnp'], { encoding: 'utf8' });
