@@ -391,6 +391,65 @@ function isV4Mapped(addr: Uint8Array): boolean {
   return addr[10] === 0xff && addr[11] === 0xff;
 }
 
+// Address text parsed for a prefix test, without the general parser for the common forms
+// (dotted IPv4, IPv4-mapped IPv6): parsing is most of the test's cost. Each side keeps its
+// last text and bytes, so the tests of one socket parse its address once; its scratch
+// arrays change only when that side parses another text.
+interface ParsedSide {
+  text?: string;
+  bytes?: Uint8Array;
+  readonly v4: Uint8Array;
+  readonly v6: Uint8Array;
+}
+const sides: Readonly<Record<'src' | 'dst', ParsedSide>> = {
+  src: { v4: new Uint8Array(4), v6: new Uint8Array(16) },
+  dst: { v4: new Uint8Array(4), v6: new Uint8Array(16) },
+};
+const MAPPED = '::ffff:';
+
+/** Dotted decimal from `start` into `out` at `at`; false if it is not exactly that. */
+function parseDotted(text: string, start: number, out: Uint8Array, at: number): boolean {
+  let octet = 0;
+  let digits = 0;
+  let index = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) { // '.'
+      if (digits === 0 || index === 3) return false;
+      out[at + index++] = octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      octet = octet * 10 + c - 48;
+      if (octet > 255) return false;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  if (digits === 0 || index !== 3) return false;
+  out[at + 3] = octet;
+  return true;
+}
+
+function addressBytes(side: ParsedSide, text: string): Uint8Array | undefined {
+  if (side.text === text) return side.bytes;
+  let bytes: Uint8Array | undefined;
+  if (parseDotted(text, 0, side.v4, 0)) {
+    bytes = side.v4;
+  } else if (text.startsWith(MAPPED) && parseDotted(text, MAPPED.length, side.v6, 12)) {
+    side.v6.fill(0, 0, 10);
+    side.v6[10] = 0xff;
+    side.v6[11] = 0xff;
+    bytes = side.v6;
+  } else {
+    bytes = inetBytes(text);
+  }
+  side.text = text;
+  side.bytes = bytes;
+  return bytes;
+}
+
 /**
  * Evaluates a term on an inet socket as inet_diag_bc_run would; on any other
  * socket (`undefined`: no address, port, device, mark or cgroup to test)
@@ -417,7 +476,7 @@ function evaluate(term: FilterTerm, socket: FilterableSocket | undefined): boole
       if (term.port !== -1 && term.port !== ((term.side === 'src' ? socket.srcPort : socket.dstPort) ?? 0)) return false;
       if (term.family === AF_UNSPEC) return true;
       const text = term.side === 'src' ? socket.src : socket.dst;
-      const addr = text === undefined ? undefined : inetBytes(text);
+      const addr = text === undefined ? undefined : addressBytes(sides[term.side], text);
       if (!addr || addr.length !== (socket.family === AF_INET ? 4 : 16)) return false;
       if (term.family !== socket.family) {
         // An IPv4 rule on an IPv6 socket looks at an IPv4-mapped address's last four bytes.
@@ -436,7 +495,7 @@ function inetStateBits(socket: FilterableSocket): number {
   // A TCP socket in CLOSE is in no lookup table but the bind table: the kernel dumps it
   // for the TCP_BOUND_INACTIVE pseudo-state (Linux 6.8) alone, and reports it as CLOSE.
   if (state === TCP_CLOSE && socket.protocol === IPPROTO_TCP) return bit(TCP_BOUND_INACTIVE);
-  return (1 << state) >>> 0;
+  return state <= 31 ? (1 << state) >>> 0 : 0;
 }
 
 const KINDS: Readonly<Record<string, SocketFamilyName>> = { unix: 'unix', netlink: 'netlink', packet: 'packet' };
@@ -469,7 +528,7 @@ export function socketPredicate(filter: SocketFilter = {}): (socket: FilterableS
     if (kind === undefined || !kinds.has(kind) || (protocolSet && !explicit)) return false;
     // ss shows stateless netlink and packet sockets as closed (UNCONN).
     const state = kind === 'unix' ? (socket.state ?? 0) : TCP_CLOSE;
-    if ((states & ((1 << state) >>> 0)) === 0) return false;
+    if (state > 31 || (states & ((1 << state) >>> 0)) === 0) return false;
     return evaluate(term, undefined);
   };
 }

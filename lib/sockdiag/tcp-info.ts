@@ -11,11 +11,10 @@ import { NetlinkDecodeError } from '../errors.js';
  * TcpInfo is what `ss -i` prints from: the kernel's tcp_info with its field
  * names in camelCase (`tcpi_snd_wscale` → `sndWscale`). Times are in
  * microseconds (`rto`, `rtt` …) or milliseconds (`lastDataSent` …) as the
- * kernel keeps them. 64-bit counters and rates are numbers, exact below
- * 2^53 (what JSON can carry; no counter of a real socket gets there): the
- * "unlimited" `maxPacingRate`, 2^64 - 1 in the kernel, reads as 2 ** 64.
- * Fields after the first 104 bytes are absent when an older kernel's
- * struct ended before them.
+ * kernel keeps them; 64-bit counters and rates are bigints (exact: an
+ * unlimited `maxPacingRate` is 2^64 - 1, as the kernel sends it). Fields
+ * after the first 104 bytes are absent when an older kernel's struct ended
+ * before them.
  *
  * @example
  * sockets({ protocol: 'tcp' }).subscribe((s) => {
@@ -63,11 +62,11 @@ export interface TcpInfo {
   rcvSpace: number;
   totalRetrans: number;
   // 3.15
-  pacingRate?: number;
-  maxPacingRate?: number;
+  pacingRate?: bigint;
+  maxPacingRate?: bigint;
   // 4.1 – 4.2
-  bytesAcked?: number;
-  bytesReceived?: number;
+  bytesAcked?: bigint;
+  bytesReceived?: bigint;
   segsOut?: number;
   segsIn?: number;
   // 4.6
@@ -76,15 +75,15 @@ export interface TcpInfo {
   dataSegsIn?: number;
   dataSegsOut?: number;
   // 4.9 – 4.10
-  deliveryRate?: number;
-  busyTime?: number;
-  rwndLimited?: number;
-  sndbufLimited?: number;
+  deliveryRate?: bigint;
+  busyTime?: bigint;
+  rwndLimited?: bigint;
+  sndbufLimited?: bigint;
   // 4.18 – 4.19
   delivered?: number;
   deliveredCe?: number;
-  bytesSent?: number;
-  bytesRetrans?: number;
+  bytesSent?: bigint;
+  bytesRetrans?: bigint;
   dsackDups?: number;
   reordSeen?: number;
   // 5.4
@@ -145,7 +144,7 @@ export const TCP_INFO_MIN_SIZE = 104;
 
 /** A little-endian read of `width` bits at `d[p]`, as an expression (bounds are checked by the length tests). */
 function read(width: Width, p: string): string {
-  if (width === 64) return `${read(32, p)} + (${read(32, `${p} + 4`)}) * 0x1_0000_0000`;
+  if (width === 64) return `d.readBigUInt64LE(${p})`;
   if (width === 32) return `(d[${p}] | (d[${p} + 1] << 8) | (d[${p} + 2] << 16)) + d[${p} + 3] * 0x100_0000`;
   if (width === 16) return `(d[${p}] | (d[${p} + 1] << 8))`;
   return `d[${p}]`;

@@ -10,7 +10,7 @@
  * - the real kernel: a namespace full of TCP and UDP sockets (listeners on
  *   several addresses and ports, IPv6 and dual-stack with IPv4-mapped peers,
  *   established pairs, SO_MARK, SO_BINDTODEVICE, a bound-but-inactive TCP
- *   socket), random filters sent as INET_DIAG_REQ_BYTECODE in bare inet_diag
+ *   socket, sockets in SYN_SENT, SYN_RECV and TIME_WAIT), random filters sent as INET_DIAG_REQ_BYTECODE in bare inet_diag
  *   dumps: the kernel accepts every program, and returns exactly the sockets
  *   matchSocket picks from an unfiltered dump.
  */
@@ -377,13 +377,14 @@ describe('compileSocketFilter on a model of inet_diag_bc_audit / inet_diag_bc_ru
 
 /** The fixture: sockets made by a Python process inside the namespace, kept open until it is killed. */
 const FIXTURE = String.raw`
-import socket, sys
+import socket, sys, time
 S = []
 T, U, A4, A6 = socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.AF_INET, socket.AF_INET6
-def mk(fam, typ, addr, mark=None, dev=None, v6only=None, listen=False):
+def mk(fam, typ, addr, mark=None, dev=None, v6only=None, listen=False, defer=None):
     s = socket.socket(fam, typ)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if mark is not None: s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, mark)
+    if defer: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, defer)
     if dev: s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, dev.encode())
     if v6only is not None: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
     if addr is not None: s.bind(addr)
@@ -422,6 +423,31 @@ conn(A6, ('::1', 0), ('::1', 6001), mark=4)
 conn(A6, ('::1', 40001), ('::1', 5001))
 conn(A4, ('10.1.0.2', 0), ('10.2.0.1', 8000))
 conn(A6, ('2001:db8:1::1', 0), ('2001:db8:2::1', 20000 + 3 * 131))
+# SYN_RECV: TCP_DEFER_ACCEPT keeps the request socket until data comes (for a minute), the client is ESTABLISHED.
+mk(A4, T, ('10.1.0.1', 9100), mark=9, defer=60, listen=True)
+mk(A6, T, ('::', 9101), defer=60, listen=True)
+conn(A4, ('10.2.0.1', 0), ('10.1.0.1', 9100))
+conn(A4, ('10.1.0.2', 0), ('10.1.0.1', 9101))
+conn(A6, ('2001:db8:2::1', 0), ('2001:db8:1::1', 9101), mark=10)
+# SYN_SENT: a peer whose frames go nowhere (a permanent neighbour no one answers for), for two minutes.
+for mark in (None, 8):
+    c = mk(A4, T, None, mark=mark)
+    c.setblocking(False)
+    c.connect_ex(('10.3.0.99', 80))
+# TIME_WAIT: the client closes first, then the server; the client's side waits a minute.
+tl4 = mk(A4, T, ('10.1.0.1', 9200), listen=True)
+tl6 = mk(A6, T, ('::', 9201), listen=True)
+for fam, src, dst, mark, l in [(A4, '10.2.0.1', ('10.1.0.1', 9200), 6, tl4), (A6, '2001:db8:2::1', ('2001:db8:1::1', 9201), None, tl6),
+                               (A4, '10.1.0.2', ('10.1.0.1', 9201), 11, tl6)]:
+    c = socket.socket(fam, T)
+    if mark: c.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, mark)
+    c.bind((src, 0))
+    c.connect(dst)
+    a = l.accept()[0]
+    c.close()
+    time.sleep(0.05)
+    a.close()
+time.sleep(0.2)
 for l in L:
     l.setblocking(False)
     while True:
@@ -493,6 +519,7 @@ describe.skipIf(!isRoot)('compileSocketFilter on the real kernel', () => {
       'address add 10.1.0.1/24 dev lo', 'address add 10.1.0.2/24 dev lo', 'address add 10.2.0.1/24 dev lo',
       'address add 2001:db8:1::1/64 dev lo nodad', 'address add 2001:db8:2::1/64 dev lo nodad',
       'link add v0 type veth peer name v1', 'address add 10.3.0.1/24 dev v0', 'link set v0 up', 'link set v1 up',
+      'neighbor add 10.3.0.99 lladdr 02:00:00:00:00:99 dev v0 nud permanent',
     ]);
     const started = spawn('ip', ['netns', 'exec', ns.name, '/usr/bin/python3', '-c', FIXTURE], { stdio: ['pipe', 'pipe', 'pipe'] });
     child = started;
@@ -520,7 +547,11 @@ describe.skipIf(!isRoot)('compileSocketFilter on the real kernel', () => {
     expect(new Set(all.map((s) => s.mark)).size).toBeGreaterThan(5);
     expect(all.some((s) => (s.ifindex ?? 0) > 1)).toBe(true);
     expect(all.some((s) => s.ifindex === 1)).toBe(true);
-    expect(all.every((s) => s.cgroupId !== undefined)).toBe(true);
+    const states = new Set(all.map((s) => `${s.protocol}:${s.state}`));
+    for (const state of ['6:1', '6:2', '6:3', '6:6', '6:7', '6:10', '17:1', '17:7']) expect(states).toContain(state);
+    expect(all.some((s) => s.state === 3 && s.family === AF_INET6 && s.dst?.startsWith('::ffff:'))).toBe(true);
+    expect(all.some((s) => s.state === 3 && (s.mark ?? 0) !== 0)).toBe(true);
+    expect(all.some((s) => s.state === 6 && (s.mark ?? 0) !== 0)).toBe(true);
   });
 
   it('accepts every compiled program and returns exactly what matchSocket picks from the unfiltered dump', async () => {

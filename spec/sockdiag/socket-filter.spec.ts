@@ -130,6 +130,8 @@ describe('matchSocket', () => {
     expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: ['closed'] })).toBe(true);
     expect(matchSocket(tcp({ state: 7, protocol: 17 }), { states: [13] })).toBe(false);
     expect(matchSocket(tcp({ state: 13 }), {})).toBe(true);
+    expect(matchSocket(tcp({ state: 32 }), {})).toBe(false); // no state bit to select it by
+    expect(matchSocket({ kind: 'unix', state: 33 }, {})).toBe(false);
     expect(matchSocket(tcp({ state: 13 }), { states: ['all'] })).toBe(false);
   });
 
@@ -180,6 +182,26 @@ describe('matchSocket', () => {
     expect(matchSocket(wildcard6, { src: '0.0.0.0/0' })).toBe(false); // not mapped: no IPv4 rule applies
     expect(matchSocket(tcp({}), { src: '::ffff:10.0.0.1' })).toBe(false);
     expect(matchSocket(tcp({}), { src: '::/0' })).toBe(false);
+  });
+
+  it('reads every text form of a socket address, and one socket after another', () => {
+    const v4 = { src: '10.0.0.0/8' };
+    expect(matchSocket(tcp({ src: '10.1.2.3' }), v4)).toBe(true);
+    expect(matchSocket(tcp({ src: '010.1.2.3' }), v4)).toBe(true); // as inetBytes reads it
+    for (const bad of ['10.1.2', '10.1.2.3.4', '10.1.2.256', '10..2.3', '', '10.1.2.3 ']) {
+      expect(matchSocket(tcp({ src: bad }), v4), bad).toBe(false);
+    }
+    expect(matchSocket(tcp({ family: 10, src: '::FFFF:10.1.2.3' }), v4)).toBe(true);
+    expect(matchSocket(tcp({ family: 10, src: '::ffff:a01:203' }), v4)).toBe(true);
+    expect(matchSocket(tcp({ family: 10, src: '0:0:0:0:0:ffff:10.1.2.3' }), v4)).toBe(true);
+    expect(matchSocket(tcp({ family: 10, src: '::ffff:10.1.2' }), v4)).toBe(false);
+    expect(matchSocket(tcp({ family: 10, src: '::fffe:10.1.2.3' }), v4)).toBe(false);
+    // Alternating sockets and sides: what one parsed is never taken for another's.
+    const filter = { where: { or: [{ src: '10.1.0.0/16' }, { dst: '10.1.0.0/16' }] } };
+    const a = tcp({ src: '10.1.0.1', dst: '10.9.0.1' });
+    const b = tcp({ src: '10.9.0.1', dst: '10.9.0.2' });
+    const c = tcp({ family: 10, src: '::ffff:10.9.0.1', dst: '::ffff:10.1.0.9' });
+    expect([a, b, c, b, a, c, c, b].map((s) => matchSocket(s, filter))).toEqual([true, false, true, false, true, true, true, false]);
   });
 
   it('matches ports, port 0 and ranges', () => {

@@ -2,10 +2,11 @@
  * Real sockets in a throw-away namespace: a Node child (`ip netns exec`) that
  * opens TCP listeners (IPv4 and dual-stack IPv6), established pairs (one of
  * them IPv4-mapped), a TIME-WAIT socket, UDP sockets (bound and connected),
- * UNIX stream sockets (a path and an abstract name); and a Perl child (perl
- * is part of every Debian) for what Node cannot open: UNIX datagram sockets
- * a raw ICMP socket, a packet socket and an MPTCP listener. Both print their ports and pid as one JSON line,
- * then hold their sockets until stdin closes.
+ * UNIX stream sockets (a path and an abstract name); a Perl child (perl is
+ * part of every Debian) for what Node cannot open: UNIX datagram sockets, a
+ * raw ICMP socket, a packet socket and an MPTCP listener; and a Perl child
+ * running as `nobody` with one UDP socket, so a uid is not 0. Each prints
+ * its ports as one JSON line, then holds its sockets until stdin closes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -29,6 +30,8 @@ export interface SocketFixture {
   packet: boolean;
   /** The port of the Perl child's MPTCP listener on 127.0.0.1, 0 when the kernel has no MPTCP. */
   mptcp: number;
+  /** A UDP socket on 127.0.0.1 owned by uid NOBODY. */
+  nobodyUdp: number;
   close(): void;
 }
 
@@ -93,6 +96,19 @@ while (<STDIN>) {}
 unlink $path;
 `;
 
+/** The uid the third child runs as (`nobody`), so that a socket's uid is not 0. */
+export const NOBODY = 65534;
+
+const NOBODY_FIXTURE = String.raw`
+use Socket;
+socket(my $u, AF_INET, SOCK_DGRAM, 0) or die "udp: $!";
+bind($u, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die "bind: $!";
+my ($port) = unpack_sockaddr_in(getsockname($u));
+$| = 1;
+print "{\"nobodyUdp\":$port}\n";
+while (<STDIN>) {}
+`;
+
 function firstLine(child: ChildProcess): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -114,16 +130,17 @@ export async function startSocketFixture(ns: Netns): Promise<SocketFixture> {
   const tag = `nlrx-${ns.name.slice(-6)}-${process.pid}`;
   const node = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', NODE_FIXTURE, tag], { stdio: ['pipe', 'pipe', 'pipe'] });
   const perl = spawn('ip', ['netns', 'exec', ns.name, 'perl', '-e', PERL_FIXTURE, tag], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const nobody = spawn('ip', ['netns', 'exec', ns.name, 'setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups',
+    'perl', '-e', NOBODY_FIXTURE], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const children = [node, perl, nobody];
   const close = () => {
-    node.stdin.end();
-    perl.stdin.end();
+    for (const child of children) child.stdin!.end();
   };
   try {
-    const [a, b] = await Promise.all([firstLine(node), firstLine(perl)]);
-    return { ...a, ...b, close } as unknown as SocketFixture;
+    const parts = await Promise.all(children.map(firstLine));
+    return Object.assign({}, ...parts, { close }) as SocketFixture;
   } catch (error) {
-    node.kill();
-    perl.kill();
+    for (const child of children) child.kill();
     throw error;
   }
 }

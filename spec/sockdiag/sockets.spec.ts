@@ -22,7 +22,7 @@ import {
 import type { UnixSocket } from '../../lib/sockdiag/unix-diag-decode.js';
 import { done, fakeKernels, nlmsg, nlmsgerr, type SentRequest } from '../helpers/fake-kernel.js';
 import { createNetns, isRoot, skipReason, type Netns } from '../helpers/netns.js';
-import { startSocketFixture, type SocketFixture } from './socket-fixture.js';
+import { NOBODY, startSocketFixture, type SocketFixture } from './socket-fixture.js';
 
 const ENOENT = 2;
 
@@ -178,6 +178,9 @@ describe.skipIf(!isRoot)(`sockets() on the real kernel (${isRoot ? 'root' : skip
       .map(fromSs).sort();
     expect(ours).toEqual(theirs);
     expect(ours.length).toBeGreaterThanOrEqual(16);
+    expect(ours).toContain(`udp UNCONN 0 0 127.0.0.1:${fixture.nobodyUdp} 0.0.0.0:* uid:${NOBODY} ino:${
+      all.find((s) => s.kind === 'inet' && s.srcPort === fixture.nobodyUdp)?.inode} sk:${
+      all.find((s) => s.kind === 'inet' && s.srcPort === fixture.nobodyUdp)?.cookie.toString(16)}`);
   });
 
   it('has the fixture\'s listeners, IPv4-mapped peers, TIME-WAIT and connected UDP socket', () => {
