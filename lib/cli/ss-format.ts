@@ -146,11 +146,12 @@ function tcpInfoText(socket: InetSocket, info: TcpInfo, options: Options): strin
   if (n(info.lastDataSent)) out += ` lastsnd:${n(info.lastDataSent)}`;
   if (n(info.lastDataRecv)) out += ` lastrcv:${n(info.lastDataRecv)}`;
   if (n(info.lastAckRecv)) out += ` lastack:${n(info.lastAckRecv)}`;
-  // ~0ULL is "unlimited"; as a number it reads 2 ** 64.
-  const limited = (rate: number | undefined): rate is number => rate !== undefined && rate !== 0 && rate < 2 ** 64 - 1;
+  // ~0ULL is "unlimited" (as a number it would read 2 ** 64); ss multiplies the rest as doubles.
+  const limited = (rate: number | bigint | undefined) =>
+    rate !== undefined && BigInt(rate) !== 0n && BigInt(rate) < 0xffff_ffff_ffff_ffffn;
   if (limited(info.pacingRate)) {
-    out += ` pacing_rate ${bandwidth(info.pacingRate * 8, options.numeric)}bps`;
-    if (limited(info.maxPacingRate)) out += `/${bandwidth(info.maxPacingRate * 8, options.numeric)}bps`;
+    out += ` pacing_rate ${bandwidth(Number(info.pacingRate) * 8, options.numeric)}bps`;
+    if (limited(info.maxPacingRate)) out += `/${bandwidth(Number(info.maxPacingRate) * 8, options.numeric)}bps`;
   }
   if (n(info.deliveryRate)) out += ` delivery_rate ${bandwidth(n(info.deliveryRate) * 8, options.numeric)}bps`;
   if (n(info.delivered)) out += ` delivered:${n(info.delivered)}`;
