@@ -99,7 +99,7 @@ const unavailable = (error: unknown) => error instanceof NetlinkError && (error.
  * await run(ctx, 'show', ['-tan', 'state', 'established']);
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
-  if (verb === 'help') {
+  if (verb === 'help' || args.includes('-h') || args.includes('--help')) {
     ctx.write(`${SS_USAGE}\n`);
     return;
   }
