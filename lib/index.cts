@@ -56,6 +56,7 @@ export declare const setBits: typeof m.setBits;
 export declare const shareDump: typeof m.shareDump;
 export declare const snapshot: typeof m.snapshot;
 export declare const sockdiag: typeof m.sockdiag;
+export declare const socketOwners: typeof m.socketOwners;
 export declare const socketPool: typeof m.socketPool;
 export declare const sockets: typeof m.sockets;
 export declare const splitBatch: typeof m.splitBatch;

@@ -50,6 +50,7 @@ export { wireguardFamily, type WireguardDevice, type WireguardPeer } from './gen
 export { mptcpPmFamily, type MptcpEndpoint } from './genl/mptcp-pm.js';
 export { tcpMetricsFamily, type TcpMetrics, type TcpMetricValues } from './genl/tcp-metrics.js';
 export { netdevFamily, type NetdevDevice, type NetdevQueue, type NetdevNapi, type NetdevQstats } from './genl/netdev.js';
+export { socketOwners } from './sockdiag/socket-owners.js';
 export { conntrack } from './netfilter/conntrack.js';
 export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-stats.js';
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';

@@ -18,6 +18,7 @@ const OBJECTS: Record<string, string> = {
   genl: 'genl',
   conntrack: 'conntrack',
   ethtool: 'ethtool',
+  ss: 'ss',
   monitor: 'monitor',
   serve: 'serve',
 };
@@ -28,6 +29,7 @@ const USAGE = `Usage: nlrx [-n NETNS] [-4|-6] [-j] [-p] [-d] [-s] OBJECT [show] 
        nlrx [-n NETNS] [-j] genl ctrl list | get name NAME | id ID
        nlrx [-n NETNS] [-j] conntrack -L | -C [-o extended] [-p PROTO] [-f ipv4|ipv6] [-s|-d ADDR] …
        nlrx [-n NETNS] [-j] ethtool [-l|-g|-c|-a|-k] DEV
+       nlrx [-n NETNS] [-j] ss [-tuwxlanemipHO46] [state STATE] [FILTER]
        nlrx help | --help | --version
   OBJECT := link | addr | route | neigh | rule | nexthop
   -n NETNS  a namespace under /run/netns     -4, -6  one address family
