@@ -5,6 +5,7 @@
 import type { ObjectFormat } from './object-output.js';
 import { IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, type Link } from '../route/link-decode.js';
 import type { LinkStats64 } from '../route/link-info.js';
+import { kindDetails, slaveKindDetails } from './link-kind-format.js';
 import {
   ADDR_GEN_MODES, LINK_FLAG_NAMES, LINK_MODES, OPER_STATES, groupName, linkTypeName,
 } from './names.js';
@@ -114,12 +115,31 @@ function stats64Json(s: LinkStats64, link: Link, level: number): JsonObject {
   return { rx, tx };
 }
 
-function linkinfoJson(link: Link): JsonObject {
+function linkinfoJson(link: Link, view: LinkView): JsonObject {
   const info = link.linkinfo!;
+  const name = (i: number) => indexName(view.byIndex, i);
   const out: JsonObject = {};
-  if (info.kind !== undefined) out.info_kind = info.kind;
-  if (info.slaveKind !== undefined) out.info_slave_kind = info.slaveKind;
+  if (info.kind !== undefined) {
+    out.info_kind = info.kind;
+    const data = kindDetails(link, name);
+    if (data) out.info_data = data.json;
+  }
+  if (info.slaveKind !== undefined) {
+    out.info_slave_kind = info.slaveKind;
+    const data = slaveKindDetails(link, name);
+    if (data) out.info_slave_data = data.json;
+  }
   return out;
+}
+
+/** print_linktype() in text: each kind on its own line, then what its link_util prints. */
+function linkinfoText(link: Link, view: LinkView): string {
+  const info = link.linkinfo;
+  const name = (i: number) => indexName(view.byIndex, i);
+  let text = '';
+  if (info?.kind) text += `\n    ${info.kind} ${kindDetails(link, name)?.text ?? ''}`;
+  if (info?.slaveKind) text += `\n    ${info.slaveKind}_slave ${slaveKindDetails(link, name)?.text ?? ''}`;
+  return text;
 }
 
 /**
@@ -167,7 +187,7 @@ export function linkJson(link: Link, view: LinkView): JsonObject {
     if (link.allmulti !== undefined) out.allmulti = link.allmulti;
     if (link.minMtu !== undefined) out.min_mtu = link.minMtu;
     if (link.maxMtu !== undefined) out.max_mtu = link.maxMtu;
-    if (link.linkinfo) out.linkinfo = linkinfoJson(link);
+    if (link.linkinfo) out.linkinfo = linkinfoJson(link, view);
     if (view.doLink && link.inet6AddrGenMode !== undefined) {
       out.inet6_addr_gen_mode = ADDR_GEN_MODES[link.inet6AddrGenMode] ?? `0x${link.inet6AddrGenMode.toString(16).padStart(2, '0')}`;
     }
@@ -290,8 +310,7 @@ export function linkText(link: Link, view: LinkView): string {
     if (link.allmulti !== undefined) line += ` allmulti ${link.allmulti} `;
     if (link.minMtu !== undefined) line += `minmtu ${link.minMtu} `;
     if (link.maxMtu !== undefined) line += `maxmtu ${link.maxMtu} `;
-    if (link.linkinfo?.kind) line += `\n    ${link.linkinfo.kind} `;
-    if (link.linkinfo?.slaveKind) line += `\n    ${link.linkinfo.slaveKind}_slave `;
+    line += linkinfoText(link, view);
     if (view.doLink && link.inet6AddrGenMode !== undefined) line += `addrgenmode ${ADDR_GEN_MODES[link.inet6AddrGenMode] ?? link.inet6AddrGenMode} `;
     if (link.numTxQueues !== undefined) line += `numtxqueues ${link.numTxQueues} `;
     if (link.numRxQueues !== undefined) line += `numrxqueues ${link.numRxQueues} `;
