@@ -164,7 +164,7 @@ export interface BridgeInfo {
   vlanFiltering?: number;
   /** Network byte order ethertype, e.g. 0x8100. */
   vlanProtocol?: number;
-  /** struct ifla_bridge_id as iproute2 prints it: `8000.ee:e3:11:79:9a:59`. */
+  /** struct ifla_bridge_id as iproute2 prints it: `8000.ee:e3:11:79:9a:59` (ether_ntoa: `8000.0:0:0:0:0:0`). */
   bridgeId?: string;
   rootId?: string;
   rootPort?: number;
@@ -328,9 +328,15 @@ export interface VethInfo<Peer> {
   unknown?: RawAttribute[];
 }
 
-/** struct ifla_bridge_id { __u8 prio[2]; __u8 addr[6]; } as iproute2's br_dump_bridge_id(). */
-const bridgeId = custom<string>('struct ifla_bridge_id', (d, off) =>
-  `${((d[off] << 8) | d[off + 1]).toString(16).padStart(4, '0')}.${hexColonText(d, off + 2, 6)}`, { size: 8 });
+/**
+ * struct ifla_bridge_id { __u8 prio[2]; __u8 addr[6]; } as iproute2's
+ * br_dump_bridge_id(): the address by ether_ntoa_r(), whose bytes have no
+ * leading zero (`8000.0:0:0:0:0:0`).
+ */
+const bridgeId = custom<string>('struct ifla_bridge_id', (d, off) => {
+  const addr = Array.from(d.subarray(off + 2, off + 8), (b) => b.toString(16)).join(':');
+  return `${((d[off] << 8) | d[off + 1]).toString(16).padStart(4, '0')}.${addr}`;
+}, { size: 8 });
 
 /** struct br_boolopt_multi { __u32 optval; __u32 optmask; } (<linux/if_bridge.h>). */
 const boolopts = custom<{ optval: number; optmask: number }>('struct br_boolopt_multi', (d, off) =>

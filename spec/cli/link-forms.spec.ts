@@ -41,6 +41,9 @@ const FAILING: readonly (readonly string[])[] = [
   ['-x', 'link'], ['-f', 'foo', 'link'], ['-c=sometimes', 'link'], ['-jp', 'link'], ['nosuchobject'],
 ];
 
+/** One test a row, named by its command line. */
+const rows = (table: readonly (readonly string[])[]) => table.map((args) => [args.join(' '), args] as const);
+
 // Runs the built CLI: `npm run build:ts` first.
 describe.skipIf(!isRoot)('ip link forms: nlrx prints what ip 6.1 prints (stdout, stderr, exit code)', () => {
   let fx: FormsFixture;
@@ -49,20 +52,20 @@ describe.skipIf(!isRoot)('ip link forms: nlrx prints what ip 6.1 prints (stdout,
   });
   afterAll(() => fx?.remove());
 
-  it.each(PRINTING)('ip %j', (...args: string[]) => {
+  it.each(rows(PRINTING))('ip %s', (_: string, args: readonly string[]) => {
     const { nlrx, ip } = sameFormAsIp(fx.ns, args);
     expect(nlrx).toEqual(ip);
     expect(nlrx.status).toBe(0);
     expect(nlrx.stdout).not.toBe('');
   });
 
-  it.each(SILENT)('ip %j (prints nothing)', (...args: string[]) => {
+  it.each(rows(SILENT))('ip %s (prints nothing)', (_: string, args: readonly string[]) => {
     const { nlrx, ip } = sameFormAsIp(fx.ns, args);
     expect(nlrx).toEqual(ip);
     expect(nlrx.stdout).toBe('');
   });
 
-  it.each(FAILING)('ip %j (fails)', (...args: string[]) => {
+  it.each(rows(FAILING))('ip %s (fails)', (_: string, args: readonly string[]) => {
     const { nlrx, ip } = sameFormAsIp(fx.ns, args);
     expect(nlrx).toEqual(ip);
     expect(nlrx.status).not.toBe(0);
