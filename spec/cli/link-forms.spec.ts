@@ -20,6 +20,8 @@ const PRINTING: readonly (readonly string[])[] = [
   ['-d', 'link', 'show', 'mv0'], ['-d', 'link', 'show', 'mv1'], ['-d', '-s', '-s', 'link'], ['-o', '-d', 'link'],
   ['-0', 'link'], ['-4', 'link'], ['-6', 'link'], ['-f', 'link', 'link'], ['-family', 'inet6', 'link'],
   ['-c=never', 'link'], ['-color=never', '-br', 'link'], ['-color=auto', 'link'], ['--brief', 'link'],
+  // -c alone is always: ip colours even into a pipe.
+  ['-c', 'link'], ['-br', '-c', 'link'], ['-c', '-br', 'link'], ['-color', '-s', '-s', 'link'], ['-c=always', 'link', 'show', 'xb'],
   // JSON of all of those.
   ['-j', 'link'], ['-json', 'link'], ['-j', '-p', 'link'], ['-j', 'link', 'show', 'group', '5'], ['-j', 'link', 'show', 'up'],
   ['-j', 'link', 'show', 'nomaster'], ['-j', 'link', 'show', 'type', 'bridge_slave'], ['-j', '-br', 'link'],
