@@ -24,6 +24,8 @@ const PRINTING: readonly (readonly string[])[] = [
   ['-br', 'addr'], ['-br', '-4', 'addr'], ['-br', '-6', 'addr'], ['-br', '-0', 'addr'], ['-br', 'addr', 'show', 'label', 'va:*'],
   ['-br', 'addr', 'show', 'up'], ['-o', 'addr'], ['-o', '-6', 'addr'], ['-o', '-0', 'addr'], ['-o', 'addr', 'show', 'secondary'],
   ['-s', 'addr'], ['-s', '-s', 'addr', 'show', 'dev', 'va'], ['-d', 'addr'], ['-d', '-6', 'addr'], ['-color=never', '-br', 'addr'],
+  // -c alone is always: ip colours even into a pipe.
+  ['-c', 'addr'], ['-c', '-br', 'addr'], ['-br', '-c', 'addr'], ['-c', '-o', 'addr'], ['-c', '-0', 'addr'], ['-c=always', '-6', 'addr'],
   // The -6 M-DOWN case: vo's peer moved away, IPv6's link dump names its index without a namespace.
   ['-6', 'addr', 'show'], ['-6', 'addr', 'show', 'dev', 'vo'],
   // JSON of all of those.
