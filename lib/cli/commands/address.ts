@@ -8,7 +8,7 @@
 import { addressRequest, addressSelector, type Address, type AddressFilter } from '../../route/address-decode.js';
 import { IFF_UP, RTEXT_FILTER_SKIP_STATS, type Link } from '../../route/link-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { linkAddressesFormat } from '../address-format.js';
 import type { LinkView } from '../link-format.js';
 import { netnsNames } from '../netns-names.js';
@@ -59,7 +59,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     all = await linkList(plain, options);
   }
   const ifindex = dev === undefined ? undefined : deviceIndex(all, dev);
-  const filter: AddressFilter = { family: ctx.family, ifindex };
+  const filter: AddressFilter = { family: inetFamily(ctx.family), ifindex };
   const select = addressSelector(filter);
   // The addresses grouped by interface as they arrive, in the kernel's order within each.
   const groups = new Map<number, Address[]>();
@@ -72,7 +72,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       else groups.set(addr.ifindex, [addr]);
     }
   }, options);
-  const view: LinkView = { byIndex: byIndexOf(all), doLink: false, family: ctx.family, details: ctx.details, stats: ctx.stats };
+  const view: LinkView = { byIndex: byIndexOf(all), doLink: false, family: inetFamily(ctx.family), details: ctx.details, stats: ctx.stats };
   const shown = all.filter((link) => (ifindex === undefined || link.ifindex === ifindex) &&
     // With -4 / -6, ip leaves out links that have no address of the family.
     (ctx.family === undefined || groups.has(link.ifindex)));

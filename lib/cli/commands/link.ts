@@ -66,7 +66,7 @@ export function deviceIndex(all: readonly Link[], name: string): number {
  * run prints the links of `ctx.netns` as `ip link show` does.
  *
  * @example
- * await run({ json: true, pretty: false, details: false, stats: false, write: console.log }, 'show', ['up']);
+ * await run({ json: true, pretty: false, details: false, stats: false, statsLevel: 0, brief: false, oneline: false, color: false, write: console.log }, 'show', ['up']);
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb === 'help') {

@@ -6,7 +6,7 @@
  * without loading RxJS (60 ms of a 110 ms start) — on a readAhead socket, so
  * the kernel fills the next batch while this one is printed.
  */
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { objectOutput } from '../object-output.js';
 import { routeFormat, type RouteFormat } from '../route-format.js';
@@ -79,7 +79,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   // As ip: with a table selected and no -4/-6, only IPv4 is shown.
   const tableSelected = table !== 'all' && table !== 0;
-  const family = ctx.family ?? (tableSelected ? 'inet' : undefined);
+  const family = inetFamily(ctx.family) ?? (tableSelected ? 'inet' : undefined);
   // One socket serves both dumps: the link names, then the routes.
   const options: ForEachDumpOptions = { netns: ctx.netns, strictCheck: true, readAhead: 2 };
   const links = await linkNames(options);
