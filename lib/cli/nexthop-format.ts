@@ -3,15 +3,44 @@
  * show` (iproute2 6.1's print_nexthop) or as its text line.
  */
 import type { ObjectFormat } from './object-output.js';
-import type { Nexthop } from '../route/nexthop-decode.js';
+import type { Nexthop, NexthopResilientGroup } from '../route/nexthop-decode.js';
 import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop-decode.js';
 import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../route/route-constants.js';
 import type { LinkNames } from './link-names.js';
+import { printfG } from './printf-g.js';
 import { routeFlagNames } from './route-format.js';
 import { routeProtocols, routeScopes } from './route-names.js';
 
-/** The fields print_nexthop prints, in order: JSON key and value, and text. */
-type Field = readonly [key: string, json: unknown, text: string];
+/**
+ * The fields print_nexthop prints, in order: JSON key and value, and text.
+ * A `raw` value is JSON text already (numbers as ip's `%g` writes them).
+ */
+type Field = readonly [key: string, json: unknown, text: string, raw?: 'raw'];
+
+/** USER_HZ: the kernel gives the resilient group's timers in clock ticks. */
+const HZ = 100;
+
+/**
+ * seconds is how ip prints a time in clock ticks (__jiffies_to_tv, then
+ * print_tv's `%g`).
+ *
+ * @example
+ * seconds(12000); // '120'
+ */
+export function seconds(ticks: number | bigint): string {
+  return printfG(Number(ticks) / HZ);
+}
+
+/** print_nh_res_group(): `resilient_args`, zero for what the kernel left out. */
+function resilientField(res: NexthopResilientGroup): Field {
+  const buckets = res.buckets ?? 0;
+  const idle = seconds(res.idleTimer ?? 0);
+  const unbalancedTimer = seconds(res.unbalancedTimer ?? 0);
+  const unbalancedTime = seconds(res.unbalancedTime ?? 0);
+  return ['resilient_args',
+    `{"buckets":${buckets},"idle_timer":${idle},"unbalanced_timer":${unbalancedTimer},"unbalanced_time":${unbalancedTime}}`,
+    `buckets ${buckets} idle_timer ${idle} unbalanced_timer ${unbalancedTimer} unbalanced_time ${unbalancedTime} `, 'raw'];
+}
 
 /**
  * nexthopFields lists what `ip nexthop show` prints for `nh`.
@@ -30,6 +59,7 @@ export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean): 
     const type = nh.groupType === NEXTHOP_GRP_TYPE_RES ? 'resilient' : '<unknown type>';
     f.push(['type', type, `type ${type} `]);
   }
+  if (nh.resilient) f.push(resilientField(nh.resilient));
   if (nh.gateway !== undefined) f.push(['gateway', nh.gateway, `via ${nh.gateway} `]);
   if (nh.oif) f.push(['dev', links.name(nh.oif), `dev ${links.name(nh.oif)} `]);
   if (nh.scope !== RT_SCOPE_UNIVERSE || details) {
@@ -54,7 +84,7 @@ export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean): 
  * nexthopJson(nh, links, false); // '{"id":2,"blackhole":null,"flags":[]}'
  */
 export function nexthopJson(nh: Nexthop, links: LinkNames, details: boolean): string {
-  return `{${nexthopFields(nh, links, details).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
+  return `{${nexthopFields(nh, links, details).map(([key, value, , raw]) => `${JSON.stringify(key)}:${raw ? String(value) : JSON.stringify(value)}`).join(',')}}`;
 }
 
 /**
