@@ -3,7 +3,9 @@
  * readable lines, from typed Neighbors.
  */
 import type { ObjectFormat } from './object-output.js';
-import { NTF_EXT_LEARNED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor } from '../route/neighbor-decode.js';
+import {
+  NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor,
+} from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
@@ -21,12 +23,15 @@ export interface NeighborView {
   /** False when the output is for one device (`dev NAME`): ip then leaves `dev` out. */
   showDev: boolean;
   stats: boolean;
+  /** `-br`: address, device and link-layer address in columns (print_neigh_brief). */
+  brief?: boolean;
 }
 
 function flagKeys(n: Neighbor): string[] {
   const keys: string[] = [];
   if (n.flags & NTF_ROUTER) keys.push('router');
   if (n.flags & NTF_PROXY) keys.push('proxy');
+  if ((n.flagsExt ?? 0) & NTF_EXT_MANAGED) keys.push('managed');
   if (n.flags & NTF_EXT_LEARNED) keys.push('extern_learn');
   if (n.flags & NTF_OFFLOADED) keys.push('offload');
   return keys;
@@ -47,6 +52,7 @@ export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
   if (n.dst !== undefined) out.dst = n.dst;
   if (view.showDev && n.ifindex) out.dev = view.devName(n.ifindex);
   if (n.lladdr !== undefined) out.lladdr = n.lladdr;
+  if (view.brief) return out;
   for (const key of flagKeys(n)) out[key] = null;
   if (view.stats) {
     if (n.cacheinfo) {
@@ -69,6 +75,13 @@ export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
  * ctx.write(neighborText(n, view));
  */
 export function neighborText(n: Neighbor, view: NeighborView): string {
+  if (view.brief) {
+    let brief = '';
+    if (n.dst !== undefined) brief += `${n.dst.padEnd(39)} `;
+    if (view.showDev && n.ifindex) brief += `${view.devName(n.ifindex).padEnd(16)} `;
+    if (n.lladdr !== undefined) brief += n.lladdr;
+    return `${brief}\n`;
+  }
   let line = '';
   if (n.dst !== undefined) line += `${n.dst} `;
   if (view.showDev && n.ifindex) line += `dev ${view.devName(n.ifindex)} `;
@@ -79,10 +92,11 @@ export function neighborText(n: Neighbor, view: NeighborView): string {
       if (n.cacheinfo.refcnt) line += ` ref ${n.cacheinfo.refcnt}`;
       line += ` used ${Math.floor(n.cacheinfo.used / HZ)}/${Math.floor(n.cacheinfo.confirmed / HZ)}/${Math.floor(n.cacheinfo.updated / HZ)}`;
     }
-    if (n.probes !== undefined) line += ` probes ${n.probes} `;
+    // ip writes "probes" right after the times, without a space.
+    if (n.probes !== undefined) line += `probes ${n.probes} `;
   }
   for (const name of stateNames(n.state)) line += `${name} `;
-  if (n.protocol) line += ` proto ${protocolName(n.protocol)} `;
+  if (n.protocol) line += `proto ${protocolName(n.protocol)} `;
   return `${line}\n`;
 }
 
