@@ -24,9 +24,11 @@ function run(command: string, args: readonly string[]): CommandResult {
 /**
  * againstIp runs `args` through ip and through nlrx (the built dist) in `ns`.
  * `normalize` rewrites what is expected to differ between two runs (a time
- * that ticks); when the outputs still differ — a value that changed between
- * the two runs, such as a neighbour's `used` seconds — both run again, a
- * few times, before the spec compares them.
+ * that ticks). When the outputs still differ, ip runs once more: a value
+ * that moves on its own (a neighbour's `used` seconds) may have ticked
+ * while nlrx started, so nlrx must then print what ip prints either just
+ * before or just after it; failing that, all of it runs again, a few times,
+ * before the spec compares.
  *
  * @example
  * const { ip, nlrx } = againstIp(ns, ['-j', 'rule', 'show']);
@@ -41,7 +43,11 @@ export function againstIp(ns: Netns, args: readonly string[], normalize: (text: 
     nlrx = run(process.execPath, [MAIN, '-n', ns.name, ...args]);
     ip = { ...ip, stdout: normalize(ip.stdout) };
     nlrx = { ...nlrx, stdout: normalize(nlrx.stdout) };
-    if (ip.stdout === nlrx.stdout && ip.stderr === nlrx.stderr && ip.status === nlrx.status) break;
+    const same = (a: CommandResult) => a.stdout === nlrx.stdout && a.stderr === nlrx.stderr && a.status === nlrx.status;
+    if (same(ip)) break;
+    const after = run('ip', ['-n', ns.name, ...args]);
+    const ipAfter = { ...after, stdout: normalize(after.stdout) };
+    if (same(ipAfter)) return { ip: ipAfter, nlrx };
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   return { ip, nlrx };
