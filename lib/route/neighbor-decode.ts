@@ -6,14 +6,15 @@
  * module alone does not load RxJS.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { hexColon, inet, s32, structOf, u16, u32, u8 } from '../codec/attribute-type.js';
+import { inetBytes } from '../codec/address-text.js';
+import { binary, hexColon, inet, s32, structOf, u16, u32, u8 } from '../codec/attribute-type.js';
 import { struct } from '../codec/compile-decoder.js';
 import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
-import type { NetlinkDecodeError } from '../errors.js';
+import { NetlinkError, type NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
+import { AF_INET, AF_INET6, RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
 import { familyName, familyNumber, type InetFamily } from './inet-family.js';
 import { parseInetPrefix, prefixMatchesText } from './inet-prefix.js';
 
@@ -220,6 +221,50 @@ const neighborDumpMessage = describeMessage<NeighborDumpRequest>('RTM_GETNEIGH',
   device: attr(NDA_IFINDEX, u32),
   master: attr(NDA_MASTER, u32),
 }, { context: ['RTM_GETNEIGH'] }));
+
+/**
+ * NeighborKey names one neighbour entry: its address on a device (or a
+ * proxy entry), what `ip neigh get` looks up.
+ *
+ * @example
+ * const key: NeighborKey = { dst: '10.1.0.2', ifindex: 2 };
+ */
+export interface NeighborKey {
+  /** The entry's IPv4 or IPv6 address (NDA_DST). */
+  dst: string;
+  /** The device, in ndm_ifindex. */
+  ifindex: number;
+  /** The proxy entry of that address rather than the cache's (NTF_PROXY). */
+  proxy?: boolean;
+}
+
+/** What a strictly checked RTM_GETNEIGH "do" request may carry: struct ndmsg and NDA_DST. */
+interface NeighborGetRequest {
+  family: number; ifindex: number; flags: number; dst?: Uint8Array; problems?: NetlinkDecodeError[];
+}
+
+const neighborGetMessage = describeMessage<NeighborGetRequest>('RTM_GETNEIGH', ndmsg, attributeSet('neighbor get', {
+  dst: attr(NDA_DST, binary),
+}, { context: ['RTM_GETNEIGH'] }));
+
+/**
+ * neighborGetRequest builds the RTM_GETNEIGH "do" request for one entry:
+ * the family of its address, the device and NTF_PROXY in struct ndmsg, the
+ * address in NDA_DST. The kernel answers with the entry, or ENOENT ("Neighbour
+ * entry not found"). An address that is neither IPv4 nor IPv6 throws a
+ * NetlinkError (EINVAL) here, before anything is sent.
+ *
+ * @example
+ * dump(neighborGetRequest({ dst: '10.1.0.2', ifindex: 2 }), { strictCheck: true });
+ */
+export function neighborGetRequest(key: NeighborKey): DumpRequest {
+  const dst = inetBytes(key.dst);
+  if (dst === undefined) throw new NetlinkError(`"${key.dst}" is not an IPv4 or IPv6 address`, 22, 'EINVAL');
+  const payload = neighborGetMessage.encode(
+    { family: dst.length === 4 ? AF_INET : AF_INET6, ifindex: key.ifindex, flags: key.proxy ? NTF_PROXY : 0 },
+    { dst });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETNEIGH, payload, dump: false };
+}
 
 /**
  * decodeNeighbor decodes one RTM_NEWNEIGH (or RTM_DELNEIGH) message. A

@@ -1,5 +1,5 @@
 /**
- * Every read-only `ip neigh show` form (iproute2 6.1) against ip itself:
+ * Every read-only `ip neigh show` and `get` form (iproute2 6.1) against ip itself:
  * stdout, stderr and exit code, one row per command line, on a fixture of
  * entries whose state does not move while the spec runs (permanent, stale,
  * noarp, none, proxy; router, extern_learn and a protocol) on a device with a
@@ -32,7 +32,14 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['neigh show master br0', 'lines'], ['neigh show nomaster', 'lines'], ['neigh show master br0 nomaster', 'lines'],
   ['neigh show nomaster master br0', 'lines'], ['neigh show unused', 'lines'], ['neigh show protocol static', 'lines'],
   ['neigh show proto boot', 'empty'], ['neigh show protocol all', 'lines'], ['neigh show dev v0 nud all to 10.1.0.0/24', 'lines'],
+  // get: one entry, looked up (ip 6.1 prints its text line even with -j)
+  ['neigh get 10.1.0.2 dev v0', 'lines'], ['neigh get to 10.1.0.2 dev v0', 'lines'], ['neigh g 10.1.0.2 dev v0', 'lines'],
+  ['-j neigh get 10.1.0.2 dev v0', 'lines'], ['-s neigh get 10.1.0.2 dev v0', 'lines'], ['-br neigh get 10.1.0.3 dev v0', 'lines'],
+  ['neigh get 2001:db8:1::3 dev v0', 'lines'], ['neigh get proxy 10.1.0.9 dev v0', 'lines'],
   // errors
+  ['neigh get 10.1.0.99 dev v0', 'error'], ['neigh get 10.1.0.2', 'error'], ['neigh get 10.1.0.2 dev nosuch', 'error'],
+  ['neigh get 10.1.0.2 10.1.0.3 dev v0', 'error'], ['neigh get 10.1.0.0/24 dev v0', 'error'],
+  ['-6 neigh get 10.1.0.2 dev v0', 'error'], ['neigh get all dev v0', 'error'], ['neigh get', 'error'],
   ['neigh show dev nosuch', 'error'], ['neigh show dev', 'error'], ['neigh show dev v0 dev v0', 'error'],
   ['neigh show nud bad', 'error'], ['neigh show nud 3', 'error'], ['neigh show nud', 'error'],
   ['neigh show master nosuch', 'error'], ['neigh show vrf v0', 'error'], ['neigh show proto bad', 'error'],

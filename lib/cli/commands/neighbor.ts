@@ -1,14 +1,17 @@
 /**
- * `nlrx neigh show [SELECTOR]`: `ip neigh show` of iproute2 6.1 (ipneigh.c
- * do_show_or_flush / print_neigh) — same output in text, `-j`, `-s`, `-br`,
+ * `nlrx neigh show [SELECTOR]` and `nlrx neigh get ADDR dev DEV`: `ip neigh
+ * show` and `get` of iproute2 6.1 (ipneigh.c do_show_or_flush, ipneigh_get,
+ * print_neigh) — same output in text, `-j`, `-s`, `-br`,
  * the same selectors in ip's order, the same errors and exit codes. The link
  * names (one links dump reduced to ifindex ⇄ name) are joined to the
  * kernel-filtered neighbours dump, both with `forEachDumpBatch`, without
  * loading RxJS (see commands/route.ts).
  */
 import {
-  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighborRequest, neighborSelector, type Neighbor, type NeighborFilter,
+  NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, neighborGetRequest, neighborRequest, neighborSelector, type Neighbor,
+  type NeighborFilter,
 } from '../../route/neighbor-decode.js';
+import { parseInetPrefix } from '../../route/inet-prefix.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../route/constants.js';
 import { familyName } from '../../route/inet-family.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
@@ -20,11 +23,12 @@ import { NUD_NAMES } from '../names.js';
 import { neighborFormat, type NeighborView } from '../neighbor-format.js';
 import { objectOutput } from '../object-output.js';
 import { parseUnsigned, routeProtocols } from '../route-names.js';
-import { dumpError } from '../rtnetlink-answers.js';
+import { dumpError, talkError } from '../rtnetlink-answers.js';
 import { dumpOptions } from './link.js';
 
 const USAGE = `Usage: nlrx neigh { show | list } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]
                                  [ master DEV ] [ vrf NAME ] [ nomaster ] [ unused ] [ protocol PROTO ]
+       nlrx neigh get { ADDR | proxy ADDR } dev DEV
 STATE := { delay | failed | incomplete | noarp | none | permanent | probe | reachable | stale | all }`;
 
 /**
@@ -112,6 +116,68 @@ function wantedState(n: Neighbor, states: number): boolean {
   return n.state === 0 && (states & NUD_NONE_SELECTED) !== 0;
 }
 
+/** get_addr(): an address of `family` (no prefix length), or ip's error, exit 1. */
+function address(text: string, family: number): { text: string; family: number } {
+  const prefix = text.includes('/') ? undefined : parseInetPrefix(text, family);
+  if (prefix === undefined) {
+    const name = family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : 'any valid';
+    throw new UsageError(`Error: ${name} address is expected rather than "${text}".`);
+  }
+  return { text, family: prefix.family };
+}
+
+/** ipneigh_get(): `[to] ADDR dev DEV` or `proxy ADDR dev DEV`, looked up with one RTM_GETNEIGH. */
+async function get(ctx: CliContext, args: readonly string[], family: number): Promise<void> {
+  let dev: string | undefined;
+  let dst: { text: string; family: number } | undefined;
+  let proxy = false;
+  let devOk = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === 'dev') {
+      dev = nextArgument(args, ++i);
+      devOk = true;
+    } else if (ipMatches(arg, 'proxy')) {
+      const text = nextArgument(args, ++i);
+      if (ipMatches(text, 'help')) throw new UsageError(USAGE, IP_EXIT_USAGE);
+      if (dst !== undefined) throw duplicateArgument('address', text);
+      dst = address(text, family);
+      // As ip: a proxy lookup counts as having its device.
+      devOk = true;
+      proxy = true;
+    } else {
+      const text = arg === 'to' ? nextArgument(args, ++i) : arg;
+      if (ipMatches(text, 'help')) throw new UsageError(USAGE, IP_EXIT_USAGE);
+      if (dst !== undefined) throw new UsageError(`Error: either "to" is duplicate, or "${text}" is a garbage.`, IP_EXIT_USAGE);
+      dst = address(text, family);
+    }
+  }
+  if (!devOk || dst === undefined || dst.family === AF_UNSPEC) throw new UsageError('Device and address are required arguments.');
+  const options = dumpOptions(ctx);
+  const names = await linkNames(options);
+  let ifindex = 0;
+  if (dev !== undefined) {
+    const found = names.index(dev);
+    if (found === undefined) throw new UsageError(`Cannot find device "${dev}"`);
+    ifindex = found;
+  }
+  const view: NeighborView = { devName: names.name, showDev: true, stats: ctx.stats, brief: ctx.brief };
+  // ip 6.1's neigh get opens no JSON context: with -j it still prints the text line.
+  const out = objectOutput({ ...ctx, json: false }, neighborFormat(view));
+  const select = neighborSelector({});
+  try {
+    await forEachDumpBatch(neighborGetRequest({ dst: dst.text, ifindex, proxy }), (batch) => {
+      for (const msg of batch) {
+        const n = select(msg);
+        if (n !== undefined) out.push(n);
+      }
+    }, options);
+  } catch (error) {
+    throw talkError(error, 2);
+  }
+  out.end();
+}
+
 /**
  * run prints the neighbour entries of `ctx.netns` as `ip neigh show` does:
  * NOARP entries only when asked for with `nud`.
@@ -121,9 +187,10 @@ function wantedState(n: Neighbor, states: number): boolean {
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb === 'help') throw new UsageError(USAGE, IP_EXIT_USAGE);
-  if (verb !== 'show') throw new UsageError(`nlrx only reads dumps: "ip neigh ${verb}" is not supported.`, IP_EXIT_USAGE);
   const cliFamily = inetFamily(ctx.family);
-  const sel = parseSelectors(args, cliFamily === 'inet' ? AF_INET : cliFamily === 'inet6' ? AF_INET6 : AF_UNSPEC);
+  const family = cliFamily === 'inet' ? AF_INET : cliFamily === 'inet6' ? AF_INET6 : AF_UNSPEC;
+  if (verb === 'get') return get(ctx, args, family);
+  const sel = parseSelectors(args, family);
   const options = dumpOptions(ctx);
   const names = await linkNames(options);
   let master: number | undefined;
