@@ -5,7 +5,8 @@
  */
 import { parseInetPrefix, type InetPrefix } from '../route/inet-prefix.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../route/constants.js';
-import { UsageError } from './cli-context.js';
+import type { DumpRequest } from '../rx/dump-request.js';
+import { UsageError, type CliFamily } from './cli-context.js';
 
 /** `exit(-1)`, what ip's argument errors exit with. */
 export const IP_EXIT_USAGE = 255;
@@ -74,4 +75,33 @@ export function ipPrefix(arg: string, family: number): InetPrefix {
     throw new UsageError(`Error: ${familyWord(family)} prefix is expected rather than "${arg}".`, 1);
   }
   return prefix;
+}
+
+/** The AF_* number of each family `ip -f` names. */
+const FAMILY_NUMBERS: Record<CliFamily, number> = { inet: AF_INET, inet6: AF_INET6, link: 17, mpls: 28, bridge: 7 };
+
+/**
+ * familyNumberOf is the AF_* number of `ip -f FAMILY` (AF_UNSPEC for none):
+ * ip puts it in the request whatever the object, and the kernel answers for
+ * that family (nothing, an error, or a bridge's entries).
+ *
+ * @example
+ * familyNumberOf('link'); // 17 (AF_PACKET)
+ */
+export function familyNumberOf(family: CliFamily | undefined): number {
+  return family === undefined ? AF_UNSPEC : FAMILY_NUMBERS[family];
+}
+
+/**
+ * withFamily returns `request` with its header's family set to `family`:
+ * ndmsg, fib_rule_hdr and nhmsg all begin with it. The library's filters
+ * name only IP families; ip sends any.
+ *
+ * @example
+ * withFamily(ruleRequest({}), familyNumberOf('link'));
+ */
+export function withFamily(request: DumpRequest, family: number): DumpRequest {
+  const payload = Uint8Array.from(request.payload);
+  payload[0] = family;
+  return { ...request, payload };
 }

@@ -22,6 +22,8 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['-j nexthop show', 'lines'], ['-j -p nexthop show', 'lines'], ['-d nexthop show', 'lines'],
   ['-d -j nexthop show', 'lines'], ['-s nexthop show', 'lines'], ['-o nexthop show', 'lines'],
   ['-4 nexthop show', 'lines'], ['-6 nexthop show', 'lines'], ['-6 -j nexthop show', 'lines'],
+  ['-f inet nexthop show', 'lines'], ['-0 nexthop show', 'empty'], ['-B nexthop show', 'empty'], ['-0 nexthop show id 1', 'lines'],
+  ['-0 nexthop bucket show', 'empty'],
   // selectors
   ['nexthop show dev v0', 'lines'], ['nexthop show d v0', 'lines'], ['-j nexthop show dev v0', 'lines'],
   ['nexthop show groups', 'lines'], ['nexthop show g', 'lines'], ['-j nexthop show groups', 'lines'],

@@ -15,8 +15,10 @@ import { parseInetPrefix } from '../../route/inet-prefix.js';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../route/constants.js';
 import { familyName } from '../../route/inet-family.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
-import { inetFamily, UsageError, type CliContext } from '../cli-context.js';
-import { IP_EXIT_USAGE, duplicateArgument, invalidArgument, ipPrefix, nextArgument } from '../ip-args.js';
+import { UsageError, type CliContext } from '../cli-context.js';
+import {
+  IP_EXIT_USAGE, duplicateArgument, familyNumberOf, invalidArgument, ipPrefix, nextArgument, withFamily,
+} from '../ip-args.js';
 import { ipMatches } from '../ip-matches.js';
 import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
@@ -187,8 +189,7 @@ async function get(ctx: CliContext, args: readonly string[], family: number): Pr
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb === 'help') throw new UsageError(USAGE, IP_EXIT_USAGE);
-  const cliFamily = inetFamily(ctx.family);
-  const family = cliFamily === 'inet' ? AF_INET : cliFamily === 'inet6' ? AF_INET6 : AF_UNSPEC;
+  const family = familyNumberOf(ctx.family);
   if (verb === 'get') return get(ctx, args, family);
   const sel = parseSelectors(args, family);
   const options = dumpOptions(ctx);
@@ -215,7 +216,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   // fills the next one meanwhile); nothing is held but the current chunk.
   const out = objectOutput(ctx, neighborFormat(view));
   try {
-    await forEachDumpBatch(neighborRequest(filter), (batch) => {
+    await forEachDumpBatch(withFamily(neighborRequest(filter), sel.family), (batch) => {
       for (const msg of batch) {
         const n = select(msg);
         if (n === undefined || !wantedState(n, sel.states)) continue;

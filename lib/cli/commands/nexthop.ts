@@ -6,7 +6,7 @@
  * commands/route.ts); `id N` is a lookup of that one nexthop, as in ip.
  */
 import { inetFamily, UsageError, type CliContext } from '../cli-context.js';
-import { IP_EXIT_USAGE, invalidArgument, nextArgument } from '../ip-args.js';
+import { IP_EXIT_USAGE, familyNumberOf, invalidArgument, nextArgument, withFamily } from '../ip-args.js';
 import { ipMatches } from '../ip-matches.js';
 import { linkNames, type LinkNames } from '../link-names.js';
 import { nexthopBucketFormat } from '../nexthop-bucket-format.js';
@@ -66,7 +66,8 @@ async function print<T>(ctx: CliContext, request: DumpRequest, select: (msg: Net
   format: ObjectFormat<T>): Promise<void> {
   const out = objectOutput(ctx, format);
   try {
-    await forEachDumpBatch(request, (batch) => {
+    // ip sends its -f family in every request, an IP one or not.
+    await forEachDumpBatch(withFamily(request, familyNumberOf(ctx.family)), (batch) => {
       for (const msg of batch) {
         const object = select(msg);
         if (object !== undefined) out.push(object);

@@ -8,14 +8,14 @@
  * selector is applied in JavaScript, as ip applies it.
  */
 import { readFileSync } from 'node:fs';
-import { inetFamily, UsageError, type CliContext } from '../cli-context.js';
-import { IP_EXIT_USAGE, invalidArgument, ipPrefix, nextArgument } from '../ip-args.js';
+import { UsageError, type CliContext } from '../cli-context.js';
+import { IP_EXIT_USAGE, familyNumberOf, invalidArgument, ipPrefix, nextArgument, withFamily } from '../ip-args.js';
 import { ipMatches } from '../ip-matches.js';
 import { objectOutput } from '../object-output.js';
 import { IPROUTE2_CONFDIR, parseUnsigned, routeProtocols, routeTables } from '../route-names.js';
 import { ruleFormat } from '../rule-format.js';
 import { dumpError } from '../rtnetlink-answers.js';
-import { AF_INET, AF_INET6 } from '../../route/constants.js';
+import { AF_INET } from '../../route/constants.js';
 import { familyName } from '../../route/inet-family.js';
 import type { InetPrefix } from '../../route/inet-prefix.js';
 import { ruleRequest, ruleSelector, type RuleFilter, type RuleRange } from '../../route/rule-decode.js';
@@ -168,21 +168,22 @@ function parseSelectors(args: readonly string[], filter: RuleFilter, family: num
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb === 'help') throw new UsageError(USAGE, IP_EXIT_USAGE);
-  // ip rule lists IPv4 rules unless a family is given.
-  const family = inetFamily(ctx.family) === 'inet6' ? AF_INET6 : AF_INET;
+  // ip rule lists IPv4 rules unless a family is given (any family: the kernel refuses those without rules).
+  const family = ctx.family === undefined ? AF_INET : familyNumberOf(ctx.family);
   const filter: RuleFilter = { family: familyName(family) };
   parseSelectors(args, filter, family);
   const out = objectOutput(ctx, ruleFormat(ctx.details));
   const select = ruleSelector(filter);
   try {
-    await forEachDumpBatch(ruleRequest(filter), (batch) => {
+    await forEachDumpBatch(withFamily(ruleRequest(filter), family), (batch) => {
       for (const msg of batch) {
         const rule = select(msg);
         if (rule !== undefined) out.push(rule);
       }
     }, dumpOptions(ctx));
   } catch (error) {
-    throw dumpError(error, 1);
+    // ip's do_cmd() exits with minus what the command returns: `return 1` is 255.
+    throw dumpError(error, IP_EXIT_USAGE);
   }
   out.end();
 }
