@@ -33,7 +33,7 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['nexthop show dev v0 proto 4', 'lines'],
   // id: a lookup that ignores the other selectors
   ['nexthop show id 1', 'lines'], ['nexthop show id 10', 'lines'], ['-j nexthop show id 10', 'lines'],
-  ['-j -p nexthop show id 10', 'lines'], ['-d nexthop show id 10', 'lines'], ['nexthop show id 11', 'lines'],
+  ['-j -p nexthop show id 10', 'lines'], ['-d nexthop show id 10', 'lines'], ['nexthop show id 11', 'lines'], ['-j nexthop show id 9', 'lines'],
   ['nexthop show id 1 dev nosuch', 'lines'], ['nexthop show dev v0 id 3', 'lines'], ['nexthop show id 0x1', 'lines'],
   ['nexthop get id 2', 'lines'], ['-j nexthop get id 10', 'lines'], ['nexthop g id 1', 'lines'],
   // buckets of the resilient group
@@ -74,6 +74,7 @@ describe.skipIf(!isRoot)('nlrx nexthop: every read-only form of ip nexthop, agai
       'nexthop add id 5 via 10.2.0.2 dev br0',
       // A device-only nexthop on a bridge port: what `master br0` selects.
       'nexthop add id 8 dev v1',
+      'nexthop add id 9 via 10.9.0.9 dev v0 onlink',
       'nexthop add id 6 via 10.1.0.6 fdb',
       'nexthop add id 7 via 10.1.0.7 fdb',
       'nexthop add id 10 group 1/2 type resilient buckets 8 idle_timer 120 unbalanced_timer 30',
