@@ -7,6 +7,7 @@ import {
   NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor,
 } from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
+import { familyColor, paint } from './ip-color.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
 /** USER_HZ: nda_cacheinfo counts clock ticks. */
@@ -25,6 +26,8 @@ export interface NeighborView {
   stats: boolean;
   /** `-br`: address, device and link-layer address in columns (print_neigh_brief). */
   brief?: boolean;
+  /** `-c`: ip's colours for the address, the device and the link-layer address. */
+  color?: boolean;
 }
 
 function flagKeys(n: Neighbor): string[] {
@@ -75,17 +78,20 @@ export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
  * ctx.write(neighborText(n, view));
  */
 export function neighborText(n: Neighbor, view: NeighborView): string {
+  // A bridge's entries are coloured by their address's length, as ip does.
+  const dstColor = familyColor(n.dst?.includes(':') ? 10 : 2);
+  const c = view.color;
   if (view.brief) {
     let brief = '';
-    if (n.dst !== undefined) brief += `${n.dst.padEnd(39)} `;
-    if (view.showDev && n.ifindex) brief += `${view.devName(n.ifindex).padEnd(16)} `;
-    if (n.lladdr !== undefined) brief += n.lladdr;
+    if (n.dst !== undefined) brief += paint(c, dstColor, `${n.dst.padEnd(39)} `);
+    if (view.showDev && n.ifindex) brief += paint(c, 'ifname', `${view.devName(n.ifindex).padEnd(16)} `);
+    if (n.lladdr !== undefined) brief += paint(c, 'mac', n.lladdr);
     return `${brief}\n`;
   }
   let line = '';
-  if (n.dst !== undefined) line += `${n.dst} `;
-  if (view.showDev && n.ifindex) line += `dev ${view.devName(n.ifindex)} `;
-  if (n.lladdr !== undefined) line += `lladdr ${n.lladdr} `;
+  if (n.dst !== undefined) line += paint(c, dstColor, `${n.dst} `);
+  if (view.showDev && n.ifindex) line += `dev ${paint(c, 'ifname', `${view.devName(n.ifindex)} `)}`;
+  if (n.lladdr !== undefined) line += `lladdr ${paint(c, 'mac', `${n.lladdr} `)}`;
   for (const key of flagKeys(n)) line += `${key} `;
   if (view.stats) {
     if (n.cacheinfo) {

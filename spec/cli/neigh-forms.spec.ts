@@ -19,7 +19,8 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['neighbour show', 'lines'], ['neighbor show', 'lines'], ['-j neigh show', 'lines'], ['-j -p neigh show', 'lines'],
   ['-s neigh show', 'lines'], ['-s -s neigh show', 'lines'], ['-s -j neigh show', 'lines'], ['-br neigh show', 'lines'],
   ['-br -j neigh show', 'lines'], ['-o neigh show', 'lines'], ['-d neigh show', 'lines'], ['-4 neigh show', 'lines'],
-  ['-6 neigh show', 'lines'], ['-4 -j neigh show', 'lines'], ['-f inet6 neigh show', 'lines'],
+  ['-6 neigh show', 'lines'], ['-4 -j neigh show', 'lines'], ['-c neigh show', 'lines'], ['-c -br neigh show', 'lines'],
+  ['-color=never neigh show', 'lines'], ['-c -j neigh show', 'lines'], ['-f inet6 neigh show', 'lines'],
   // other families: ip sends them, the kernel answers (a bridge's fdb entries, or nothing)
   ['-B neigh show', 'lines'], ['-B -j neigh show', 'lines'], ['-0 neigh show', 'empty'], ['-M neigh show', 'empty'],
   // selectors

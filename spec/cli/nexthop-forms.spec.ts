@@ -21,7 +21,7 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['nexthop s', 'lines'], ['nexthop sh', 'lines'], ['nexthop l', 'lines'], ['nexthop ls', 'lines'],
   ['-j nexthop show', 'lines'], ['-j -p nexthop show', 'lines'], ['-d nexthop show', 'lines'],
   ['-d -j nexthop show', 'lines'], ['-s nexthop show', 'lines'], ['-o nexthop show', 'lines'],
-  ['-4 nexthop show', 'lines'], ['-6 nexthop show', 'lines'], ['-6 -j nexthop show', 'lines'],
+  ['-4 nexthop show', 'lines'], ['-6 nexthop show', 'lines'], ['-6 -j nexthop show', 'lines'], ['-c nexthop show', 'lines'], ['-c nexthop bucket show', 'lines'],
   ['-f inet nexthop show', 'lines'], ['-0 nexthop show', 'empty'], ['-B nexthop show', 'empty'], ['-0 nexthop show id 1', 'lines'],
   ['-0 nexthop bucket show', 'empty'],
   // selectors

@@ -15,7 +15,7 @@ const FORMS: readonly (readonly [string, Outcome])[] = [
   ['rule', 'lines'], ['rule show', 'lines'], ['rule list', 'lines'], ['rule lst', 'lines'], ['rule s', 'lines'],
   ['rule l', 'lines'], ['rule li', 'lines'], ['rule ls', 'lines'], ['ru s', 'lines'], ['-j rule show', 'lines'],
   ['-j -p rule show', 'lines'], ['-d rule show', 'lines'], ['-d -j rule show', 'lines'], ['-o rule show', 'lines'],
-  ['-s rule show', 'lines'], ['-4 rule show', 'lines'], ['-6 rule show', 'lines'], ['-6 -j rule show', 'lines'],
+  ['-s rule show', 'lines'], ['-4 rule show', 'lines'], ['-6 rule show', 'lines'], ['-6 -j rule show', 'lines'], ['-c rule show', 'lines'], ['-c -6 rule show', 'lines'],
   ['-family inet6 rule show', 'lines'], ['-0 rule show', 'error'], ['-B rule show', 'error'], ['-M rule show', 'error'],
   // selectors, abbreviated where ip allows it
   ['rule show from 10.0.0.0/8', 'lines'], ['rule show from 10.0.0.0/16', 'empty'], ['rule show from 10.0.0.0/4', 'lines'],

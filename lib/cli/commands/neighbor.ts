@@ -163,7 +163,7 @@ async function get(ctx: CliContext, args: readonly string[], family: number): Pr
     if (found === undefined) throw new UsageError(`Cannot find device "${dev}"`);
     ifindex = found;
   }
-  const view: NeighborView = { devName: names.name, showDev: true, stats: ctx.stats, brief: ctx.brief };
+  const view: NeighborView = { devName: names.name, showDev: true, stats: ctx.stats, brief: ctx.brief, color: ctx.color };
   // ip 6.1's neigh get opens no JSON context: with -j it still prints the text line.
   const out = objectOutput({ ...ctx, json: false }, neighborFormat(view));
   const select = neighborSelector({});
@@ -204,7 +204,9 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ifindex = names.index(sel.dev);
     if (ifindex === undefined) throw new UsageError(`Cannot find device "${sel.dev}"`);
   }
-  const view: NeighborView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats, brief: ctx.brief };
+  const view: NeighborView = {
+    devName: names.name, showDev: ifindex === undefined, stats: ctx.stats, brief: ctx.brief, color: ctx.color,
+  };
   const filter: NeighborFilter = {
     family: familyName(sel.family), ifindex, proxy: sel.proxy || undefined, dst: sel.dst,
     protocol: sel.protocol || undefined,

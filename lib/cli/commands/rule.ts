@@ -172,7 +172,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const family = ctx.family === undefined ? AF_INET : familyNumberOf(ctx.family);
   const filter: RuleFilter = { family: familyName(family) };
   parseSelectors(args, filter, family);
-  const out = objectOutput(ctx, ruleFormat(ctx.details));
+  const out = objectOutput(ctx, ruleFormat(ctx.details, ctx.color));
   const select = ruleSelector(filter);
   try {
     await forEachDumpBatch(withFamily(ruleRequest(filter), family), (batch) => {
