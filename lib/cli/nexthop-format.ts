@@ -7,6 +7,7 @@ import type { Nexthop, NexthopResilientGroup } from '../route/nexthop-decode.js'
 import { NEXTHOP_GRP_TYPE_MPATH, NEXTHOP_GRP_TYPE_RES } from '../route/nexthop-decode.js';
 import { RTPROT_UNSPEC, RT_SCOPE_UNIVERSE } from '../route/route-constants.js';
 import type { LinkNames } from './link-names.js';
+import { familyColor, paint } from './ip-color.js';
 import { printfG } from './printf-g.js';
 import { routeFlagNames } from './route-format.js';
 import { routeProtocols, routeScopes } from './route-names.js';
@@ -48,7 +49,7 @@ function resilientField(res: NexthopResilientGroup): Field {
  * @example
  * nexthopFields(nh, links, false)[0]; // ['id', 1, 'id 1 ']
  */
-export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean): Field[] {
+export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean, color = false): Field[] {
   const f: Field[] = [];
   f.push(['id', nh.id ?? 0, `id ${nh.id ?? 0} `]);
   if (nh.group) {
@@ -60,8 +61,8 @@ export function nexthopFields(nh: Nexthop, links: LinkNames, details: boolean): 
     f.push(['type', type, `type ${type} `]);
   }
   if (nh.resilient) f.push(resilientField(nh.resilient));
-  if (nh.gateway !== undefined) f.push(['gateway', nh.gateway, `via ${nh.gateway} `]);
-  if (nh.oif) f.push(['dev', links.name(nh.oif), `dev ${links.name(nh.oif)} `]);
+  if (nh.gateway !== undefined) f.push(['gateway', nh.gateway, `via ${paint(color, familyColor(nh.family), `${nh.gateway} `)}`]);
+  if (nh.oif) f.push(['dev', links.name(nh.oif), `dev ${paint(color, 'ifname', `${links.name(nh.oif)} `)}`]);
   if (nh.scope !== RT_SCOPE_UNIVERSE || details) {
     const scope = routeScopes().name(nh.scope);
     f.push(['scope', scope, `scope ${scope} `]);
@@ -93,8 +94,8 @@ export function nexthopJson(nh: Nexthop, links: LinkNames, details: boolean): st
  * @example
  * nexthopText(nh, links, false); // 'id 2 blackhole \n'
  */
-export function nexthopText(nh: Nexthop, links: LinkNames, details: boolean): string {
-  return `${nexthopFields(nh, links, details).map(([, , text]) => text).join('')}\n`;
+export function nexthopText(nh: Nexthop, links: LinkNames, details: boolean, color = false): string {
+  return `${nexthopFields(nh, links, details, color).map(([, , text]) => text).join('')}\n`;
 }
 
 /**
@@ -103,6 +104,6 @@ export function nexthopText(nh: Nexthop, links: LinkNames, details: boolean): st
  * @example
  * nexthopFormat(links, false).text(nh); // 'id 1 via 10.1.0.2 dev v0 scope link \n'
  */
-export function nexthopFormat(links: LinkNames, details: boolean): ObjectFormat<Nexthop> {
-  return { json: (nh) => nexthopJson(nh, links, details), text: (nh) => nexthopText(nh, links, details) };
+export function nexthopFormat(links: LinkNames, details: boolean, color = false): ObjectFormat<Nexthop> {
+  return { json: (nh) => nexthopJson(nh, links, details), text: (nh) => nexthopText(nh, links, details, color) };
 }

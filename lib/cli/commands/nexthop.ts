@@ -93,7 +93,7 @@ async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
     else if (arg === 'id') {
       // ip looks the id up and ignores every other selector, before and after.
       const id = nexthopId(nextArgument(args, ++i));
-      return print(ctx, nexthopRequest({ id }), nexthopSelector({ id }), nexthopFormat(links, ctx.details));
+      return print(ctx, nexthopRequest({ id }), nexthopSelector({ id }), nexthopFormat(links, ctx.details, ctx.color));
     } else if (ipMatches(arg, 'protocol')) {
       const text = nextArgument(args, ++i);
       const protocol = parseUnsigned(text);
@@ -106,7 +106,7 @@ async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
   }
   // The kernel here sends every nexthop for NHA_FDB (ip shows them all): only the request carries it.
   return print(ctx, nexthopRequest(filter), nexthopSelector({ ...filter, fdb: undefined }),
-    nexthopFormat(links, ctx.details));
+    nexthopFormat(links, ctx.details, ctx.color));
 }
 
 /** ipnh_get(): `id ID`, and nothing else. */
@@ -118,7 +118,7 @@ async function get(ctx: CliContext, args: readonly string[]): Promise<void> {
   }
   if (!id) throw usage();
   const links = await linkNames(dumpOptions(ctx));
-  return print(ctx, nexthopRequest({ id }), nexthopSelector({ id }), nexthopFormat(links, ctx.details));
+  return print(ctx, nexthopRequest({ id }), nexthopSelector({ id }), nexthopFormat(links, ctx.details, ctx.color));
 }
 
 /** ipnh_bucket_list(): the bucket selectors in ip's order. */
