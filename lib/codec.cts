@@ -132,6 +132,7 @@ export declare const messageEnd: typeof m.messageEnd;
 export declare const metricAttributes: typeof m.metricAttributes;
 export declare const metricKey: typeof m.metricKey;
 export declare const multipath: typeof m.multipath;
+export declare const neighborGetRequest: typeof m.neighborGetRequest;
 export declare const neighborMessage: typeof m.neighborMessage;
 export declare const neighborRequest: typeof m.neighborRequest;
 export declare const neighborSelector: typeof m.neighborSelector;

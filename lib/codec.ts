@@ -35,8 +35,8 @@ export {
   decodeVia, decodeMultipath, type RouteVia, type RouteNexthop, via, hopAttributes, multipath,
 } from './route/multipath.js';
 export {
-  neighborRequest, decodeNeighborRequest, decodeNeighbor, matchNeighbor, neighborSelector, type NeighborCacheInfo,
-  type Neighbor, type NeighborFilter, neighborMessage,
+  neighborRequest, decodeNeighborRequest, neighborGetRequest, decodeNeighbor, matchNeighbor, neighborSelector,
+  type NeighborCacheInfo, type Neighbor, type NeighborFilter, neighborMessage, type NeighborKey,
 } from './route/neighbor-decode.js';
 export {
   nexthopBucketRequest, decodeNexthopBucketRequest, decodeNexthopBucket, matchNexthopBucket, nexthopBucketSelector,

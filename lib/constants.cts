@@ -720,6 +720,7 @@ export declare const NL_POLICY_TYPE_ATTR_POLICY_IDX: typeof m.NL_POLICY_TYPE_ATT
 export declare const NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: typeof m.NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE;
 export declare const NL_POLICY_TYPE_ATTR_TYPE: typeof m.NL_POLICY_TYPE_ATTR_TYPE;
 export declare const NTF_EXT_LEARNED: typeof m.NTF_EXT_LEARNED;
+export declare const NTF_EXT_MANAGED: typeof m.NTF_EXT_MANAGED;
 export declare const NTF_MASTER: typeof m.NTF_MASTER;
 export declare const NTF_OFFLOADED: typeof m.NTF_OFFLOADED;
 export declare const NTF_PROXY: typeof m.NTF_PROXY;

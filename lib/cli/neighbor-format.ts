@@ -3,8 +3,11 @@
  * readable lines, from typed Neighbors.
  */
 import type { ObjectFormat } from './object-output.js';
-import { NTF_EXT_LEARNED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor } from '../route/neighbor-decode.js';
+import {
+  NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_OFFLOADED, NTF_PROXY, NTF_ROUTER, type Neighbor,
+} from '../route/neighbor-decode.js';
 import type { JsonObject } from './link-format.js';
+import { familyColor, paint } from './ip-color.js';
 import { NUD_NAMES, protocolName } from './names.js';
 
 /** USER_HZ: nda_cacheinfo counts clock ticks. */
@@ -21,12 +24,17 @@ export interface NeighborView {
   /** False when the output is for one device (`dev NAME`): ip then leaves `dev` out. */
   showDev: boolean;
   stats: boolean;
+  /** `-br`: address, device and link-layer address in columns (print_neigh_brief). */
+  brief?: boolean;
+  /** `-c`: ip's colours for the address, the device and the link-layer address. */
+  color?: boolean;
 }
 
 function flagKeys(n: Neighbor): string[] {
   const keys: string[] = [];
   if (n.flags & NTF_ROUTER) keys.push('router');
   if (n.flags & NTF_PROXY) keys.push('proxy');
+  if ((n.flagsExt ?? 0) & NTF_EXT_MANAGED) keys.push('managed');
   if (n.flags & NTF_EXT_LEARNED) keys.push('extern_learn');
   if (n.flags & NTF_OFFLOADED) keys.push('offload');
   return keys;
@@ -47,6 +55,7 @@ export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
   if (n.dst !== undefined) out.dst = n.dst;
   if (view.showDev && n.ifindex) out.dev = view.devName(n.ifindex);
   if (n.lladdr !== undefined) out.lladdr = n.lladdr;
+  if (view.brief) return out;
   for (const key of flagKeys(n)) out[key] = null;
   if (view.stats) {
     if (n.cacheinfo) {
@@ -69,20 +78,31 @@ export function neighborJson(n: Neighbor, view: NeighborView): JsonObject {
  * ctx.write(neighborText(n, view));
  */
 export function neighborText(n: Neighbor, view: NeighborView): string {
+  // A bridge's entries are coloured by their address's length, as ip does.
+  const dstColor = familyColor(n.dst?.includes(':') ? 10 : 2);
+  const c = view.color;
+  if (view.brief) {
+    let brief = '';
+    if (n.dst !== undefined) brief += paint(c, dstColor, `${n.dst.padEnd(39)} `);
+    if (view.showDev && n.ifindex) brief += paint(c, 'ifname', `${view.devName(n.ifindex).padEnd(16)} `);
+    if (n.lladdr !== undefined) brief += paint(c, 'mac', n.lladdr);
+    return `${brief}\n`;
+  }
   let line = '';
-  if (n.dst !== undefined) line += `${n.dst} `;
-  if (view.showDev && n.ifindex) line += `dev ${view.devName(n.ifindex)} `;
-  if (n.lladdr !== undefined) line += `lladdr ${n.lladdr} `;
+  if (n.dst !== undefined) line += paint(c, dstColor, `${n.dst} `);
+  if (view.showDev && n.ifindex) line += `dev ${paint(c, 'ifname', `${view.devName(n.ifindex)} `)}`;
+  if (n.lladdr !== undefined) line += `lladdr ${paint(c, 'mac', `${n.lladdr} `)}`;
   for (const key of flagKeys(n)) line += `${key} `;
   if (view.stats) {
     if (n.cacheinfo) {
       if (n.cacheinfo.refcnt) line += ` ref ${n.cacheinfo.refcnt}`;
       line += ` used ${Math.floor(n.cacheinfo.used / HZ)}/${Math.floor(n.cacheinfo.confirmed / HZ)}/${Math.floor(n.cacheinfo.updated / HZ)}`;
     }
-    if (n.probes !== undefined) line += ` probes ${n.probes} `;
+    // ip writes "probes" right after the times, without a space.
+    if (n.probes !== undefined) line += `probes ${n.probes} `;
   }
   for (const name of stateNames(n.state)) line += `${name} `;
-  if (n.protocol) line += ` proto ${protocolName(n.protocol)} `;
+  if (n.protocol) line += `proto ${protocolName(n.protocol)} `;
   return `${line}\n`;
 }
 

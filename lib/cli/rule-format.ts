@@ -7,6 +7,7 @@ import type { Rule } from '../route/rule-decode.js';
 import { FIB_RULE_IIF_DETACHED, FIB_RULE_INVERT, FIB_RULE_OIF_DETACHED, FIB_RULE_UNRESOLVED, FR_ACT_GOTO, FR_ACT_NOP,
   FR_ACT_TO_TBL } from '../route/rule-decode.js';
 import { AF_INET, AF_INET6 } from '../route/constants.js';
+import { familyColor, paint } from './ip-color.js';
 import { RTN_NAT, RTPROT_KERNEL } from '../route/route-constants.js';
 import { dsfieldName, interfaceGroups, ipProtocolName, routeProtocols, routeRealms, routeTables,
   routeTypeName } from './route-names.js';
@@ -28,20 +29,22 @@ function hostLength(family: number): number {
  * @example
  * ruleFields(rule, false)[0]; // ['priority', 0, '0:\t']
  */
-export function ruleFields(rule: Rule, details: boolean): Field[] {
+export function ruleFields(rule: Rule, details: boolean, color = false): Field[] {
   const f: Field[] = [];
+  const address = (text: string) => paint(color, familyColor(rule.family), text);
+  const ifname = (text: string) => paint(color, 'ifname', text);
   const host = hostLength(rule.family);
   const prio = rule.priority ?? 0;
   f.push(['priority', prio, `${prio}:\t`]);
   if (rule.flags & FIB_RULE_INVERT) f.push(['not', null, 'not ']);
   if (rule.src !== undefined) {
-    f.push(['src', rule.src, `from ${rule.src}`]);
+    f.push(['src', rule.src, `from ${address(rule.src)}`]);
     if (rule.srcLen !== host) f.push(['srclen', rule.srcLen, `/${rule.srcLen}`]);
   } else if (rule.srcLen) {
     f.push(['src', '0', 'from 0'], ['srclen', rule.srcLen, `/${rule.srcLen}`]);
   } else f.push(['src', 'all', 'from all']);
   if (rule.dst !== undefined) {
-    f.push(['dst', rule.dst, ` to ${rule.dst}`]);
+    f.push(['dst', rule.dst, ` to ${address(rule.dst)}`]);
     if (rule.dstLen !== host) f.push(['dstlen', rule.dstLen, `/${rule.dstLen}`]);
   } else if (rule.dstLen) {
     f.push(['dst', '0', ' to 0'], ['dstlen', rule.dstLen, `/${rule.dstLen}`]);
@@ -53,11 +56,11 @@ export function ruleFields(rule: Rule, details: boolean): Field[] {
     if (rule.fwmask !== undefined && rule.fwmask !== 0xffffffff) f.push(['fwmask', hex0x(rule.fwmask), `/${hex0x(rule.fwmask)}`]);
   }
   if (rule.iifname !== undefined) {
-    f.push(['iif', rule.iifname, ` iif ${rule.iifname}`]);
+    f.push(['iif', rule.iifname, ` iif ${ifname(rule.iifname)}`]);
     if (rule.flags & FIB_RULE_IIF_DETACHED) f.push(['iif_detached', null, ' [detached]']);
   }
   if (rule.oifname !== undefined) {
-    f.push(['oif', rule.oifname, ` oif ${rule.oifname}`]);
+    f.push(['oif', rule.oifname, ` oif ${ifname(rule.oifname)}`]);
     if (rule.flags & FIB_RULE_OIF_DETACHED) f.push(['oif_detached', null, ' [detached]']);
   }
   if (rule.l3mdev) f.push(['l3mdev', null, ' lookup [l3mdev-table]']);
@@ -123,8 +126,8 @@ export function ruleJson(rule: Rule, details: boolean): string {
  * @example
  * ruleText(rule, false); // '0:\tfrom all lookup local\n'
  */
-export function ruleText(rule: Rule, details: boolean): string {
-  return `${ruleFields(rule, details).map(([, , text]) => text).join('')}\n`;
+export function ruleText(rule: Rule, details: boolean, color = false): string {
+  return `${ruleFields(rule, details, color).map(([, , text]) => text).join('')}\n`;
 }
 
 /**
@@ -133,6 +136,6 @@ export function ruleText(rule: Rule, details: boolean): string {
  * @example
  * ruleFormat(false).text(rule); // '0:\tfrom all lookup local\n'
  */
-export function ruleFormat(details: boolean): ObjectFormat<Rule> {
-  return { json: (rule) => ruleJson(rule, details), text: (rule) => ruleText(rule, details) };
+export function ruleFormat(details: boolean, color = false): ObjectFormat<Rule> {
+  return { json: (rule) => ruleJson(rule, details), text: (rule) => ruleText(rule, details, color) };
 }

@@ -6,15 +6,17 @@
  * module alone does not load RxJS.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { hexColon, inet, s32, structOf, u16, u32, u8 } from '../codec/attribute-type.js';
+import { inetBytes } from '../codec/address-text.js';
+import { binary, hexColon, inet, s32, structOf, u16, u32, u8 } from '../codec/attribute-type.js';
 import { struct } from '../codec/compile-decoder.js';
 import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
-import type { NetlinkDecodeError } from '../errors.js';
+import { NetlinkError, type NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
+import { AF_INET, AF_INET6, RTM_GETNEIGH, RTM_NEWNEIGH } from './constants.js';
 import { familyName, familyNumber, type InetFamily } from './inet-family.js';
+import { parseInetPrefix, prefixMatchesText } from './inet-prefix.js';
 
 /** sizeof(struct ndmsg): family u8, pad1 u8, pad2 u16, ifindex s32, state u16, flags u8, type u8. */
 export const NDMSG_SIZE = 12;
@@ -36,6 +38,11 @@ export const NDA_SRC_VNI = 11;
 export const NDA_PROTOCOL = 12;
 export const NDA_NH_ID = 13;
 export const NDA_FLAGS_EXT = 15;
+/** NDA_MASTER's "no master" value in a dump request (neigh_master_filtered: -1 as u32). */
+const NDA_MASTER_NONE = 0xffffffff;
+
+/** NDA_FLAGS_EXT bits. */
+export const NTF_EXT_MANAGED = 0x1;
 
 // Neighbor Cache Entry States.
 export const NUD_NONE = 0x00;
@@ -104,19 +111,28 @@ export interface Neighbor {
 }
 
 /**
- * NeighborFilter selects neighbors. Every field travels to the kernel:
- * the family and NTF_PROXY in the ndmsg, `ifindex` and `master` as
- * NDA_IFINDEX / NDA_MASTER (replies then carry NLM_F_DUMP_FILTERED).
- * `proxy` asks for the proxy table instead of the cache.
+ * NeighborFilter selects neighbors. The family and NTF_PROXY travel in the
+ * ndmsg, `ifindex` and `master` (or `noMaster`) as NDA_IFINDEX /
+ * NDA_MASTER (replies then carry NLM_F_DUMP_FILTERED). `proxy` asks for the
+ * proxy table instead of the cache. `dst` and `protocol`, which the kernel
+ * does not filter in a dump, are applied in JavaScript, as `ip neigh show`
+ * applies them.
  *
  * @example
  * neighbors({ family: 'inet6', ifindex: 3 });
+ * neighbors({ dst: '10.1.0.0/24' });
  */
 export interface NeighborFilter {
   family?: InetFamily;
   ifindex?: number;
   master?: number;
+  /** Entries of devices without a master (NDA_MASTER -1); the kernel's alone. */
+  noMaster?: boolean;
   proxy?: boolean;
+  /** `to PREFIX`: entries whose NDA_DST lies within this prefix ("10.1.0.0/24", "2001:db8::/64", "all"). */
+  dst?: string;
+  /** NDA_PROTOCOL, who installed the entry (RTPROT_*; 0 when absent). */
+  protocol?: number;
 }
 
 /**
@@ -129,7 +145,7 @@ export interface NeighborFilter {
 export function neighborRequest(filter: NeighborFilter = {}): DumpRequest {
   const payload = neighborDumpMessage.encode(
     { family: familyNumber(filter.family), flags: filter.proxy ? NTF_PROXY : undefined },
-    { device: filter.ifindex, master: filter.master });
+    { device: filter.ifindex, master: filter.noMaster ? NDA_MASTER_NONE : filter.master });
   return { protocol: NETLINK_ROUTE, type: RTM_GETNEIGH, payload };
 }
 
@@ -146,7 +162,8 @@ export function decodeNeighborRequest(payload: Uint8Array): NeighborFilter {
   const family = familyName(request.family);
   if (family) result.family = family;
   if (request.device !== undefined) result.ifindex = request.device;
-  if (request.master !== undefined) result.master = request.master;
+  if (request.master === NDA_MASTER_NONE) result.noMaster = true;
+  else if (request.master !== undefined) result.master = request.master;
   if (request.flags & NTF_PROXY) result.proxy = true;
   return result;
 }
@@ -206,6 +223,50 @@ const neighborDumpMessage = describeMessage<NeighborDumpRequest>('RTM_GETNEIGH',
 }, { context: ['RTM_GETNEIGH'] }));
 
 /**
+ * NeighborKey names one neighbour entry: its address on a device (or a
+ * proxy entry), what `ip neigh get` looks up.
+ *
+ * @example
+ * const key: NeighborKey = { dst: '10.1.0.2', ifindex: 2 };
+ */
+export interface NeighborKey {
+  /** The entry's IPv4 or IPv6 address (NDA_DST). */
+  dst: string;
+  /** The device, in ndm_ifindex. */
+  ifindex: number;
+  /** The proxy entry of that address rather than the cache's (NTF_PROXY). */
+  proxy?: boolean;
+}
+
+/** What a strictly checked RTM_GETNEIGH "do" request may carry: struct ndmsg and NDA_DST. */
+interface NeighborGetRequest {
+  family: number; ifindex: number; flags: number; dst?: Uint8Array; problems?: NetlinkDecodeError[];
+}
+
+const neighborGetMessage = describeMessage<NeighborGetRequest>('RTM_GETNEIGH', ndmsg, attributeSet('neighbor get', {
+  dst: attr(NDA_DST, binary),
+}, { context: ['RTM_GETNEIGH'] }));
+
+/**
+ * neighborGetRequest builds the RTM_GETNEIGH "do" request for one entry:
+ * the family of its address, the device and NTF_PROXY in struct ndmsg, the
+ * address in NDA_DST. The kernel answers with the entry, or ENOENT ("Neighbour
+ * entry not found"). An address that is neither IPv4 nor IPv6 throws a
+ * NetlinkError (EINVAL) here, before anything is sent.
+ *
+ * @example
+ * dump(neighborGetRequest({ dst: '10.1.0.2', ifindex: 2 }), { strictCheck: true });
+ */
+export function neighborGetRequest(key: NeighborKey): DumpRequest {
+  const dst = inetBytes(key.dst);
+  if (dst === undefined) throw new NetlinkError(`"${key.dst}" is not an IPv4 or IPv6 address`, 22, 'EINVAL');
+  const payload = neighborGetMessage.encode(
+    { family: dst.length === 4 ? AF_INET : AF_INET6, ifindex: key.ifindex, flags: key.proxy ? NTF_PROXY : 0 },
+    { dst });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETNEIGH, payload, dump: false };
+}
+
+/**
  * decodeNeighbor decodes one RTM_NEWNEIGH (or RTM_DELNEIGH) message. A
  * malformed attribute is recorded in `problems` and skipped; unknown ones are
  * kept in `unknown`. Only a message shorter than struct ndmsg throws
@@ -218,13 +279,16 @@ export function decodeNeighbor(msg: NetlinkMessage): Neighbor {
   return neighborMessage.decode(msg);
 }
 
-/**
- * matchNeighbor applies `filter` to a decoded neighbor, as the kernel does.
- *
- * @example
- * matchNeighbor(n, { ifindex: 3 });
- */
-export function matchNeighbor(n: Neighbor, filter: NeighborFilter): boolean {
+/** The JavaScript-only part of a filter, its prefix parsed once (an unreadable one selects nothing). */
+function ownMatch(filter: NeighborFilter): (n: Neighbor) => boolean {
+  const dst = filter.dst === undefined ? undefined : parseInetPrefix(filter.dst, familyNumber(filter.family)) ?? null;
+  const protocol = filter.protocol;
+  return (n) => dst !== null && (dst === undefined || prefixMatchesText(dst, n.dst)) &&
+    (protocol === undefined || (n.protocol ?? 0) === protocol);
+}
+
+/** The kernel's part of a filter, as the kernel applies it (a master the entry does not carry is the kernel's alone). */
+function kernelMatch(n: Neighbor, filter: NeighborFilter): boolean {
   if (filter.family !== undefined && n.family !== familyNumber(filter.family)) return false;
   if (filter.ifindex !== undefined && filter.ifindex !== 0 && n.ifindex !== filter.ifindex) return false;
   if (filter.master !== undefined && filter.master !== 0 && n.master !== filter.master) return false;
@@ -232,11 +296,23 @@ export function matchNeighbor(n: Neighbor, filter: NeighborFilter): boolean {
 }
 
 /**
+ * matchNeighbor applies `filter` to a decoded neighbor, as the kernel and
+ * `ip neigh show` do.
+ *
+ * @example
+ * matchNeighbor(n, { ifindex: 3 });
+ */
+export function matchNeighbor(n: Neighbor, filter: NeighborFilter): boolean {
+  return kernelMatch(n, filter) && ownMatch(filter)(n);
+}
+
+/**
  * neighborSelector returns what `neighbors(filter)` does with each reply
  * message of its dump: the decoded neighbor, or undefined for a message it
  * leaves out — not an RTM_NEWNEIGH, or an entry `filter` does not match. In a
- * reply the kernel flagged NLM_F_DUMP_FILTERED only the family is checked
- * again (the kernel applied the device and master).
+ * reply the kernel flagged NLM_F_DUMP_FILTERED only the family (and the
+ * JavaScript-only `dst` and `protocol`) are checked again: the kernel
+ * applied the device and master.
  *
  * @example
  * const select = neighborSelector({ family: 'inet' });
@@ -247,9 +323,10 @@ export function matchNeighbor(n: Neighbor, filter: NeighborFilter): boolean {
  */
 export function neighborSelector(filter: NeighborFilter = {}): (msg: NetlinkMessage) => Neighbor | undefined {
   const familyOnly: NeighborFilter = { family: filter.family };
+  const own = ownMatch(filter);
   return (msg) => {
     if (msg.type !== RTM_NEWNEIGH) return undefined;
     const n = decodeNeighbor(msg);
-    return matchNeighbor(n, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? familyOnly : filter) ? n : undefined;
+    return kernelMatch(n, (msg.flags & NLM_F_DUMP_FILTERED) !== 0 ? familyOnly : filter) && own(n) ? n : undefined;
   };
 }

@@ -12,6 +12,7 @@ import { describeMessage, type MessageDescription } from '../codec/message-descr
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
+import { familyName, familyNumber, type InetFamily } from './inet-family.js';
 import { NHA_ID, NHA_MASTER, NHA_OIF, NHA_RES_BUCKET, nhmsg } from './nexthop-decode.js';
 
 export const RTM_NEWNEXTHOPBUCKET = 116;
@@ -71,6 +72,8 @@ export interface NexthopBucket {
  * nexthopBucketRequest({ id: 20, nhid: 3 });
  */
 export interface NexthopBucketFilter {
+  /** Buckets whose member nexthop is of this family (nh_family of the request); the kernel's alone. */
+  family?: InetFamily;
   /** The resilient group's id. */
   id?: number;
   /** Buckets whose member nexthop uses this device. */
@@ -79,6 +82,12 @@ export interface NexthopBucketFilter {
   master?: number;
   /** Buckets that send to this member nexthop. */
   nhid?: number;
+  /**
+   * One bucket of group `id` by its index: an RTM_GETNEXTHOPBUCKET "do"
+   * request (what `ip nexthop bucket get` sends); the kernel refuses an
+   * index beyond the group's buckets.
+   */
+  index?: number;
 }
 
 const bucketAttributes: AttributeSet = attributeSet('NHA_RES_BUCKET', {
@@ -103,7 +112,7 @@ export const nexthopBucketMessage: MessageDescription<NexthopBucket> = describeM
 /** What a strictly checked RTM_GETNEXTHOPBUCKET dump request may carry (rtm_nh_policy_dump_bucket). */
 interface NexthopBucketDumpRequest {
   family: number; scope: number; protocol: number; flags: number;
-  id?: number; oif?: number; master?: number; bucket?: { nhid?: number };
+  id?: number; oif?: number; master?: number; bucket?: { index?: number; nhid?: number };
   problems?: NetlinkDecodeError[];
 }
 
@@ -112,20 +121,29 @@ const nexthopBucketDumpMessage = describeMessage<NexthopBucketDumpRequest>('RTM_
     id: attr(NHA_ID, u32),
     oif: attr(NHA_OIF, u32),
     master: attr(NHA_MASTER, u32),
-    bucket: attr(NHA_RES_BUCKET, nested(attributeSet('NHA_RES_BUCKET', { nhid: attr(NHA_RES_BUCKET_NH_ID, u32) },
+    bucket: attr(NHA_RES_BUCKET, nested(attributeSet('NHA_RES_BUCKET', {
+      index: attr(NHA_RES_BUCKET_INDEX, u16),
+      nhid: attr(NHA_RES_BUCKET_NH_ID, u32),
+    },
       { context: ['nexthop bucket request', 'NHA_RES_BUCKET'] }))),
   }));
 
 /**
  * nexthopBucketRequest builds the RTM_GETNEXTHOPBUCKET dump request for
  * `filter`: the group in NHA_ID, the device in NHA_OIF, the master in
- * NHA_MASTER, the member in NHA_RES_BUCKET's NHA_RES_BUCKET_NH_ID.
+ * NHA_MASTER, the member in NHA_RES_BUCKET's NHA_RES_BUCKET_NH_ID. With an
+ * `index`, the "do" request for that one bucket of group `id`.
  *
  * @example
  * dump(nexthopBucketRequest({ id: 20 }), { strictCheck: true });
  */
 export function nexthopBucketRequest(filter: NexthopBucketFilter = {}): DumpRequest {
-  const payload = nexthopBucketDumpMessage.encode({}, {
+  if (filter.index !== undefined) {
+    const payload = nexthopBucketDumpMessage.encode({ family: familyNumber(filter.family) },
+      { id: filter.id, bucket: { index: filter.index } });
+    return { protocol: NETLINK_ROUTE, type: RTM_GETNEXTHOPBUCKET, payload, dump: false };
+  }
+  const payload = nexthopBucketDumpMessage.encode({ family: familyNumber(filter.family) }, {
     id: filter.id,
     oif: filter.ifindex,
     master: filter.master,
@@ -147,10 +165,13 @@ export function decodeNexthopBucketRequest(payload: Uint8Array): NexthopBucketFi
   const request = nexthopBucketDumpMessage.decodePayload(payload);
   if (request.problems) throw request.problems[0];
   const filter: NexthopBucketFilter = {};
+  const family = familyName(request.family);
+  if (family) filter.family = family;
   if (request.id !== undefined) filter.id = request.id;
   if (request.oif !== undefined) filter.ifindex = request.oif;
   if (request.master !== undefined) filter.master = request.master;
   if (request.bucket?.nhid !== undefined) filter.nhid = request.bucket.nhid;
+  if (request.bucket?.index !== undefined) filter.index = request.bucket.index;
   return filter;
 }
 
@@ -176,6 +197,7 @@ export function decodeNexthopBucket(msg: NetlinkMessage): NexthopBucket {
 export function matchNexthopBucket(bucket: NexthopBucket, filter: NexthopBucketFilter): boolean {
   if (filter.id !== undefined && bucket.id !== filter.id) return false;
   if (filter.nhid !== undefined && bucket.bucket?.nhid !== filter.nhid) return false;
+  if (filter.index !== undefined && bucket.bucket?.index !== filter.index) return false;
   return true;
 }
 

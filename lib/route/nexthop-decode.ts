@@ -109,18 +109,29 @@ export interface Nexthop {
 }
 
 /**
- * NexthopFilter selects nexthops; all of it is filtered by the kernel
- * (NHA_OIF, NHA_GROUPS, NHA_FDB, nh_family), and again in JavaScript, with
- * the kernel's rules: a family or device filter leaves groups out.
+ * NexthopFilter selects nexthops. `id` asks the kernel for that one object
+ * (an RTM_GETNEXTHOP "do" request with NHA_ID: a missing id fails with
+ * ENOENT); otherwise the device, master, groups, fdb and family filters are
+ * the kernel's (NHA_OIF, NHA_MASTER, NHA_GROUPS, NHA_FDB, nh_family). All of
+ * it is applied again in JavaScript, with the kernel's rules: a family,
+ * device or master filter leaves groups out. `protocol` is JavaScript's
+ * alone (`ip nexthop show protocol` filters in user space too).
  *
  * @example
  * nexthops({ groups: true });
+ * nexthops({ id: 10 }); // the one nexthop, or an ENOENT error
  */
 export interface NexthopFilter {
+  /** One nexthop by id (NHA_ID). */
+  id?: number;
   family?: InetFamily;
   ifindex?: number;
+  /** Nexthops whose device is enslaved to this one (NHA_MASTER, e.g. a VRF); the kernel's alone. */
+  master?: number;
   groups?: boolean;
   fdb?: boolean;
+  /** nh_protocol: who installed the nexthop (RTPROT_*). */
+  protocol?: number;
 }
 
 const CONTEXT = ['nexthop'];
@@ -197,10 +208,12 @@ export const nexthopMessage: MessageDescription<Nexthop> = describeMessage<Nexth
 /** What a strictly checked RTM_GETNEXTHOP dump request may carry (rtm_nh_policy_dump). */
 interface NexthopDumpRequest {
   family: number; scope: number; protocol: number; flags: number;
-  oif?: number; groups?: true; master?: number; fdb?: true; problems?: NetlinkDecodeError[];
+  id?: number; oif?: number; groups?: true; master?: number; fdb?: true; problems?: NetlinkDecodeError[];
 }
 
+/** The RTM_GETNEXTHOP request: a dump's filters (rtm_nh_policy_dump), or the NHA_ID of a get (rtm_nh_policy_get). */
 const nexthopDumpMessage = describeMessage<NexthopDumpRequest>('RTM_GETNEXTHOP', nhmsg, attributeSet('nexthop request', {
+  id: attr(NHA_ID, u32),
   oif: attr(NHA_OIF, u32),
   groups: attr(NHA_GROUPS, flag),
   master: attr(NHA_MASTER, u32),
@@ -208,17 +221,24 @@ const nexthopDumpMessage = describeMessage<NexthopDumpRequest>('RTM_GETNEXTHOP',
 }));
 
 /**
- * nexthopRequest builds the RTM_GETNEXTHOP dump request for `filter`: the
- * family in struct nhmsg, the device in NHA_OIF, NHA_GROUPS and NHA_FDB.
+ * nexthopRequest builds the RTM_GETNEXTHOP request for `filter`: with `id`,
+ * a "do" request for that nexthop (NHA_ID); otherwise the dump request with
+ * the family in struct nhmsg, the device in NHA_OIF, NHA_MASTER, NHA_GROUPS
+ * and NHA_FDB.
  *
  * @example
  * dump(nexthopRequest({ ifindex: 2 }));
  */
 export function nexthopRequest(filter: NexthopFilter = {}): DumpRequest {
+  if (filter.id !== undefined) {
+    const payload = nexthopDumpMessage.encode({ family: familyNumber(filter.family) }, { id: filter.id });
+    return { protocol: NETLINK_ROUTE, type: RTM_GETNEXTHOP, payload, dump: false };
+  }
   const payload = nexthopDumpMessage.encode({
     family: familyNumber(filter.family),
   }, {
     oif: filter.ifindex,
+    master: filter.master,
     groups: filter.groups || undefined,
     fdb: filter.fdb || undefined,
   });
@@ -239,7 +259,9 @@ export function decodeNexthopRequest(payload: Uint8Array): NexthopFilter {
   const filter: NexthopFilter = {};
   const family = familyName(request.family);
   if (family) filter.family = family;
+  if (request.id !== undefined) filter.id = request.id;
   if (request.oif !== undefined) filter.ifindex = request.oif;
+  if (request.master !== undefined) filter.master = request.master;
   if (request.groups) filter.groups = true;
   if (request.fdb) filter.fdb = true;
   return filter;
@@ -259,17 +281,21 @@ export function decodeNexthop(msg: NetlinkMessage): Nexthop {
 }
 
 /**
- * matchNexthop applies `filter` as the kernel's nh_dump_filtered() does.
+ * matchNexthop applies `filter` as the kernel's nh_dump_filtered() does
+ * (and the id and protocol, which a dump does not filter). The master is
+ * the kernel's alone: a nexthop does not carry its device's master.
  *
  * @example
  * matchNexthop(nh, { groups: true });
  */
 export function matchNexthop(nh: Nexthop, filter: NexthopFilter): boolean {
+  if (filter.id !== undefined && nh.id !== filter.id) return false;
+  if (filter.protocol !== undefined && nh.protocol !== filter.protocol) return false;
   const isGroup = nh.group !== undefined;
   if (filter.groups && !isGroup) return false;
   if (filter.fdb && !nh.fdb) return false;
   const family = familyNumber(filter.family);
-  if (filter.ifindex === undefined && family === AF_UNSPEC) return true;
+  if (filter.ifindex === undefined && filter.master === undefined && family === AF_UNSPEC) return true;
   if (isGroup) return false;
   if (family !== AF_UNSPEC && nh.family !== family) return false;
   if (filter.ifindex !== undefined && nh.oif !== filter.ifindex) return false;

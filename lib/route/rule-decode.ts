@@ -14,7 +14,8 @@ import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
 import { familyName, familyNumber, type InetFamily } from './address-decode.js';
-import { RTM_GETRULE, RTM_NEWRULE } from './constants.js';
+import { AF_UNSPEC, RTM_GETRULE, RTM_NEWRULE } from './constants.js';
+import { parseInetPrefix, prefixMatchesText, type InetPrefix } from './inet-prefix.js';
 import { formatAddress } from './route-address.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route-constants.js';
 
@@ -123,15 +124,56 @@ export interface Rule {
 
 /**
  * RuleFilter selects rules. The kernel accepts no filter in a strictly
- * checked rule dump but the family, so `table` is applied in JavaScript
- * (and is not part of the request).
+ * checked rule dump but the family, so everything else is applied in
+ * JavaScript (and is not part of the request), with the meaning `ip rule
+ * show` gives each selector (iprule.c filter_nlmsg): a selector that is
+ * absent selects every rule.
  *
  * @example
  * rules({ family: 'inet6', table: 'main' });
+ * rules({ src: '10.0.0.0/8', fwmark: 0x10 }); // rules from within 10/8 that match fwmark 0x10
  */
 export interface RuleFilter {
   family?: InetFamily;
   table?: number | 'main' | 'local' | 'all';
+  /**
+   * `from PREFIX`: rules whose source prefix lies within this one, of its
+   * family and at least as long ("all" selects every rule of the family).
+   */
+  src?: string;
+  /** `to PREFIX`: the same for the destination prefix. */
+  dst?: string;
+  /** `pref N`: the rule's priority (a rule without FRA_PRIORITY has 0). */
+  priority?: number;
+  /** `not`: only inverted rules (FIB_RULE_INVERT). */
+  not?: boolean;
+  /** `tos T`: the header's tos / dsfield. */
+  tos?: number;
+  /** `fwmark M`: FRA_FWMARK (0 when absent). */
+  fwmark?: number;
+  /** `fwmark M/MASK`: FRA_FWMASK (0 when absent). */
+  fwmask?: number;
+  /** `iif NAME`: FRA_IIFNAME. */
+  iifname?: string;
+  /** `oif NAME`: FRA_OIFNAME. */
+  oifname?: string;
+  /** `l3mdev`: rules that look up the l3mdev table. */
+  l3mdev?: boolean;
+  /** `uidrange A-B`: exactly this FRA_UID_RANGE. */
+  uidRange?: RuleRange;
+  /** `ipproto P`: FRA_IP_PROTO (0 when absent). */
+  ipProto?: number;
+  /** `sport A[-B]`: exactly this FRA_SPORT_RANGE. */
+  sportRange?: RuleRange;
+  /** `dport A[-B]`: exactly this FRA_DPORT_RANGE. */
+  dportRange?: RuleRange;
+  /** `tun_id N`: FRA_TUN_ID. */
+  tunId?: bigint;
+  /**
+   * FRA_PROTOCOL, who installed the rule. `ip rule show protocol P` accepts
+   * this selector but, in iproute2 6.1, applies it only when flushing.
+   */
+  protocol?: number;
 }
 
 /** struct fib_rule_uid_range / fib_rule_port_range: two u32 or two u16, growing at their end in a newer kernel. */
@@ -226,17 +268,64 @@ export function decodeRule(msg: NetlinkMessage): Rule {
   return ruleMessage.decode(msg);
 }
 
-/**
- * matchRule applies `filter` to a decoded rule.
- *
- * @example
- * matchRule(rule, { table: 'main' });
- */
-export function matchRule(rule: Rule, filter: RuleFilter): boolean {
+/** A range selector: the rule must carry exactly this range. */
+function sameRange(want: RuleRange | undefined, have: RuleRange | undefined): boolean {
+  return want === undefined || (have !== undefined && have.start === want.start && have.end === want.end);
+}
+
+/** A prefix selector: the rule's prefix is of its family, at least as long, and lies within it. */
+function withinPrefix(want: InetPrefix | undefined, family: number, length: number, address: string | undefined): boolean {
+  if (want === undefined || want.family === AF_UNSPEC) return true;
+  return want.family === family && want.bitlen <= length && prefixMatchesText(want, address);
+}
+
+/** The prefix selectors of `filter`, parsed once (an unreadable one selects nothing). */
+interface ParsedPrefixes {
+  src?: InetPrefix | null;
+  dst?: InetPrefix | null;
+}
+
+function parsePrefixes(filter: RuleFilter): ParsedPrefixes {
+  const family = familyNumber(filter.family);
+  return {
+    src: filter.src === undefined ? undefined : parseInetPrefix(filter.src, family) ?? null,
+    dst: filter.dst === undefined ? undefined : parseInetPrefix(filter.dst, family) ?? null,
+  };
+}
+
+function matchParsed(rule: Rule, filter: RuleFilter, prefixes: ParsedPrefixes): boolean {
   if (filter.family !== undefined && rule.family !== familyNumber(filter.family)) return false;
+  if (filter.priority !== undefined && (rule.priority ?? 0) !== filter.priority) return false;
+  if (filter.not && (rule.flags & FIB_RULE_INVERT) === 0) return false;
+  if (prefixes.src === null || prefixes.dst === null) return false;
+  if (!withinPrefix(prefixes.src, rule.family, rule.srcLen, rule.src)) return false;
+  if (!withinPrefix(prefixes.dst, rule.family, rule.dstLen, rule.dst)) return false;
+  if (filter.tos !== undefined && rule.tos !== filter.tos) return false;
+  if (filter.fwmark !== undefined && (rule.fwmark ?? 0) !== filter.fwmark) return false;
+  if (filter.fwmask !== undefined && (rule.fwmask ?? 0) !== filter.fwmask) return false;
+  if (filter.iifname !== undefined && rule.iifname !== filter.iifname) return false;
+  if (filter.oifname !== undefined && rule.oifname !== filter.oifname) return false;
+  if (filter.l3mdev && !rule.l3mdev) return false;
+  if (!sameRange(filter.uidRange, rule.uidRange)) return false;
+  if (filter.ipProto !== undefined && (rule.ipProto ?? 0) !== filter.ipProto) return false;
+  if (!sameRange(filter.sportRange, rule.sportRange) || !sameRange(filter.dportRange, rule.dportRange)) return false;
+  if (filter.tunId !== undefined && rule.tunId !== filter.tunId) return false;
+  if (filter.protocol !== undefined && (rule.protocol ?? 0) !== filter.protocol) return false;
   const table = filter.table === 'main' ? RT_TABLE_MAIN : filter.table === 'local' ? RT_TABLE_LOCAL
     : filter.table === 'all' ? 0 : filter.table ?? 0;
   return table === 0 || rule.table === table;
+}
+
+/**
+ * matchRule applies `filter` to a decoded rule, as `ip rule show` applies
+ * its selectors.
+ *
+ * @example
+ * matchRule(rule, { table: 'main' });
+ * matchRule(rule, { src: '10.0.0.0/8', not: true });
+ */
+export function matchRule(rule: Rule, filter: RuleFilter): boolean {
+  return matchParsed(rule, filter, parsePrefixes(filter));
 }
 
 /**
@@ -253,9 +342,10 @@ export function matchRule(rule: Rule, filter: RuleFilter): boolean {
  * }
  */
 export function ruleSelector(filter: RuleFilter = {}): (msg: NetlinkMessage) => Rule | undefined {
+  const prefixes = parsePrefixes(filter);
   return (msg) => {
     if (msg.type !== RTM_NEWRULE) return undefined;
     const rule = decodeRule(msg);
-    return matchRule(rule, filter) ? rule : undefined;
+    return matchParsed(rule, filter, prefixes) ? rule : undefined;
   };
 }

@@ -35,7 +35,7 @@ describe.skipIf(!isRoot)('nlrx neighbor against iproute2 (real kernel)', () => {
   it('fails cleanly on an unknown device, a bad argument and a missing namespace', () => {
     const missing = runNlrx(['-n', fx.ns.name, 'neigh', 'show', 'dev', 'nosuchdev']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('Device "nosuchdev" does not exist.\n');
+    expect(missing.stderr).toBe('Cannot find device "nosuchdev"\n');
     expect(missing.stdout).toBe('');
     const bad = runNlrx(['-n', fx.ns.name, 'neigh', 'show', 'dev']);
     expect(bad.status).not.toBe(0);
