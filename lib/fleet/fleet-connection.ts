@@ -133,6 +133,9 @@ export class FleetConnection {
   }
 }
 
+/** How long a read may wait for a watch's initial values. */
+const READ_TIMEOUT_MS = 10_000;
+
 /** The bucket seam over a NATS KV. */
 function kvBucket(kv: KV): FleetBucket {
   const watch = async (filter: string, watcher: FleetWatcher): Promise<() => void> => {
@@ -161,9 +164,13 @@ function kvBucket(kv: KV): FleetBucket {
     const entries = new Map<string, FleetEntry>();
     let stop: (() => void) | undefined;
     let done = false;
+    // A watch opened while a restarted server recovers its streams may never
+    // report its initial values: give up and let the caller try again.
+    const timer = setTimeout(() => finish(new FleetError(`reading ${filter} timed out`, 'EIO')), READ_TIMEOUT_MS).unref();
     const finish = (error?: FleetError): void => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       stop?.();
       if (error) reject(error);
       else resolve(entries);

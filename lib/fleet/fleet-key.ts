@@ -103,7 +103,7 @@ export function parseFleetKey(key: string): FleetKey | undefined {
   const host = decodeKeyToken(parts[0]);
   if (host === undefined) return undefined;
   if (parts.length === 2 && parts[1] === HEARTBEAT_TOKEN) return { host, heartbeat: true };
-  if (parts.length !== 3 || !/^[a-z]+$/.test(parts[1])) return undefined;
+  if (parts.length !== 3 || !/^[a-z]+$/.test(parts[1]) || parts[1] === HEARTBEAT_TOKEN) return undefined;
   const id = decodeKeyToken(parts[2]);
   return id === undefined ? undefined : { host, table: parts[1], id };
 }

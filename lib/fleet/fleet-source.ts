@@ -46,6 +46,8 @@ interface State {
 }
 
 const decoder = new TextDecoder();
+/** How long the initial values of a (re)opened watch may take. */
+const LOAD_TIMEOUT_MS = 10_000;
 
 /**
  * fleetSource opens a table of the whole fleet.
@@ -163,11 +165,15 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
       let hostsReady = false;
       let rowsReady = false;
       const current = (): boolean => !closed && mine === generation;
+      // A watch opened while a restarted server recovers may never deliver its
+      // initial values: open them again.
+      const loading = setTimeout(() => failed(), LOAD_TIMEOUT_MS).unref();
       const keep = (stop: () => void): void => {
         if (current()) stops.push(stop);
         else stop();
       };
       const failed = (): void => {
+        clearTimeout(loading);
         if (!current()) return;
         generation++;
         for (const stop of stops) stop();
@@ -191,6 +197,7 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
         },
         initialized: (): void => {
           if (!current()) return;
+          clearTimeout(loading);
           rowsReady = true;
           state = next;
           aliveHosts = hostsNow();
@@ -230,6 +237,7 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
     }, Math.max(200, Math.min(1000, (options.goneAfterMs ?? 15_000) / 3)));
     return () => {
       closed = true;
+      generation++;
       clearInterval(ageing);
       clearTimeout(retryTimer);
       offReconnect();
