@@ -30,6 +30,8 @@ export interface FleetConnectOptions {
   readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
   /** The connection's name, as the server's monitoring shows it. */
   readonly name?: string;
+  /** Milliseconds a JetStream API request (opening a watch on a large bucket) may take; default 30 000. */
+  readonly apiTimeoutMs?: number;
   /** Milliseconds to wait for the first connection; default 5 000. */
   readonly timeoutMs?: number;
 }
@@ -133,8 +135,8 @@ export class FleetConnection {
   }
 }
 
-/** How long a read may wait for a watch's initial values. */
-const READ_TIMEOUT_MS = 10_000;
+/** How long a read may wait for the next of a watch's initial values. */
+const READ_TIMEOUT_MS = 40_000;
 
 /** The bucket seam over a NATS KV. */
 function kvBucket(kv: KV): FleetBucket {
@@ -166,7 +168,7 @@ function kvBucket(kv: KV): FleetBucket {
     let done = false;
     // A watch opened while a restarted server recovers its streams may never
     // report its initial values: give up and let the caller try again.
-    const timer = setTimeout(() => finish(new FleetError(`reading ${filter} timed out`, 'EIO')), READ_TIMEOUT_MS).unref();
+    const timer = setTimeout(() => finish(new FleetError(`reading ${filter} stalled`, 'EIO')), READ_TIMEOUT_MS).unref();
     const finish = (error?: FleetError): void => {
       if (done) return;
       done = true;
@@ -177,6 +179,8 @@ function kvBucket(kv: KV): FleetBucket {
     };
     watch(filter, {
       entry: (e) => {
+        // A stall, not a long read, is the failure: each entry gives the watch more time.
+        timer.refresh();
         if (e.operation === 'PUT') entries.set(e.key, e);
         else entries.delete(e.key);
       },
@@ -245,7 +249,8 @@ export async function connectFleet(options: FleetConnectOptions): Promise<FleetC
     throw fleetError(error, `cannot connect to NATS at ${String(servers)}`);
   }
   try {
-    const kv = await nc.jetstream().views.kv(options.bucket ?? 'nlrx-fleet', { history: 1, replicas: options.replicas ?? 1 });
+    // Creating a filtered consumer on a large bucket makes the server scan it: give it time.
+    const kv = await nc.jetstream({ timeout: options.apiTimeoutMs ?? 30_000 }).views.kv(options.bucket ?? 'nlrx-fleet', { history: 1, replicas: options.replicas ?? 1 });
     return new FleetConnection(kvBucket(kv), { statuses: nc.status(), close: () => nc.drain().catch(() => nc.close()) });
   } catch (error) {
     await nc.close().catch(() => undefined);

@@ -46,8 +46,8 @@ interface State {
 }
 
 const decoder = new TextDecoder();
-/** How long the initial values of a (re)opened watch may take. */
-const LOAD_TIMEOUT_MS = 10_000;
+/** How long a (re)opened watch may go without delivering its next initial value. */
+const LOAD_TIMEOUT_MS = 40_000;
 
 /**
  * fleetSource opens a table of the whole fleet.
@@ -183,6 +183,7 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
       const rowWatcher = {
         entry: (e: FleetEntry): void => {
           if (!current()) return;
+          if (!rowsReady) loading.refresh();
           row(e, next);
           if (!rowsReady) return;
           const r = next.rows.get(e.key);
