@@ -30,7 +30,7 @@ export interface FleetConnectOptions {
   readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
   /** The connection's name, as the server's monitoring shows it. */
   readonly name?: string;
-  /** Milliseconds a JetStream API request (opening a watch on a large bucket) may take; default 30 000. */
+  /** Milliseconds opening a watch may take (the server scans a large bucket for it); default 30 000. */
   readonly apiTimeoutMs?: number;
   /** Milliseconds to wait for the first connection; default 5 000. */
   readonly timeoutMs?: number;
@@ -136,14 +136,14 @@ export class FleetConnection {
 }
 
 /** How long a read may wait for the next of a watch's initial values. */
-const READ_TIMEOUT_MS = 40_000;
+const READ_TIMEOUT_MS = 20_000;
 
-/** The bucket seam over a NATS KV. */
-function kvBucket(kv: KV): FleetBucket {
+/** The bucket seam over a NATS KV: `kv` writes, `watching` opens watches. */
+function kvBucket(kv: KV, watching: KV): FleetBucket {
   const watch = async (filter: string, watcher: FleetWatcher): Promise<() => void> => {
     let iterator;
     try {
-      iterator = await kv.watch({ key: filter, initializedFn: () => watcher.initialized() });
+      iterator = await watching.watch({ key: filter, initializedFn: () => watcher.initialized() });
     } catch (error) {
       throw fleetError(error, `watch ${filter}`);
     }
@@ -168,11 +168,12 @@ function kvBucket(kv: KV): FleetBucket {
     let done = false;
     // A watch opened while a restarted server recovers its streams may never
     // report its initial values: give up and let the caller try again.
-    const timer = setTimeout(() => finish(new FleetError(`reading ${filter} stalled`, 'EIO')), READ_TIMEOUT_MS).unref();
+    // Timed from the watch's creation (bounded by the API timeout) and refreshed by each value.
+    let timer: NodeJS.Timeout | undefined;
     const finish = (error?: FleetError): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       stop?.();
       if (error) reject(error);
       else resolve(entries);
@@ -180,7 +181,7 @@ function kvBucket(kv: KV): FleetBucket {
     watch(filter, {
       entry: (e) => {
         // A stall, not a long read, is the failure: each entry gives the watch more time.
-        timer.refresh();
+        timer?.refresh();
         if (e.operation === 'PUT') entries.set(e.key, e);
         else entries.delete(e.key);
       },
@@ -189,6 +190,7 @@ function kvBucket(kv: KV): FleetBucket {
     }).then((s) => {
       stop = s;
       if (done) s();
+      else timer ??= setTimeout(() => finish(new FleetError(`reading ${filter} stalled`, 'EIO')), READ_TIMEOUT_MS).unref();
     }, finish);
   });
   return {
@@ -249,9 +251,12 @@ export async function connectFleet(options: FleetConnectOptions): Promise<FleetC
     throw fleetError(error, `cannot connect to NATS at ${String(servers)}`);
   }
   try {
-    // Creating a filtered consumer on a large bucket makes the server scan it: give it time.
-    const kv = await nc.jetstream({ timeout: options.apiTimeoutMs ?? 30_000 }).views.kv(options.bucket ?? 'nlrx-fleet', { history: 1, replicas: options.replicas ?? 1 });
-    return new FleetConnection(kvBucket(kv), { statuses: nc.status(), close: () => nc.drain().catch(() => nc.close()) });
+    const bucket = options.bucket ?? 'nlrx-fleet';
+    // Writes time out soon (one lost in a server restart is retried, not waited for);
+    // creating a filtered consumer on a large bucket makes the server scan it: watches get longer.
+    const kv = await nc.jetstream({ timeout: 10_000 }).views.kv(bucket, { history: 1, replicas: options.replicas ?? 1 });
+    const watching = await nc.jetstream({ timeout: options.apiTimeoutMs ?? 30_000 }).views.kv(bucket, { bindOnly: true });
+    return new FleetConnection(kvBucket(kv, watching), { statuses: nc.status(), close: () => nc.drain().catch(() => nc.close()) });
   } catch (error) {
     await nc.close().catch(() => undefined);
     throw fleetError(error, 'cannot open the fleet bucket (is JetStream enabled on the server: nats-server -js?)');

@@ -47,7 +47,7 @@ interface State {
 
 const decoder = new TextDecoder();
 /** How long a (re)opened watch may go without delivering its next initial value. */
-const LOAD_TIMEOUT_MS = 40_000;
+const LOAD_TIMEOUT_MS = 20_000;
 
 /**
  * fleetSource opens a table of the whole fleet.
@@ -166,8 +166,10 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
       let rowsReady = false;
       const current = (): boolean => !closed && mine === generation;
       // A watch opened while a restarted server recovers may never deliver its
-      // initial values: open them again.
-      const loading = setTimeout(() => failed(), LOAD_TIMEOUT_MS).unref();
+      // initial values: open them again. Timed from the watch's creation (which
+      // the API timeout bounds: a large bucket takes the server a while) and
+      // refreshed by each value, so a stall fails, not a long load.
+      let loading: NodeJS.Timeout | undefined;
       const keep = (stop: () => void): void => {
         if (current()) stops.push(stop);
         else stop();
@@ -183,7 +185,7 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
       const rowWatcher = {
         entry: (e: FleetEntry): void => {
           if (!current()) return;
-          if (!rowsReady) loading.refresh();
+          if (!rowsReady) loading?.refresh();
           row(e, next);
           if (!rowsReady) return;
           const r = next.rows.get(e.key);
@@ -221,7 +223,10 @@ function fleetTable(fleet: FleetConnection, spec: LiveTableSpec, options: FleetS
         initialized: () => {
           if (!current()) return;
           hostsReady = true;
-          fleet.bucket.watch(fleetTableFilter(spec.kind, onlyHost), rowWatcher).then(keep, failed);
+          fleet.bucket.watch(fleetTableFilter(spec.kind, onlyHost), rowWatcher).then((stop) => {
+            if (!rowsReady && current()) loading = setTimeout(() => failed(), LOAD_TIMEOUT_MS).unref();
+            keep(stop);
+          }, failed);
         },
         error: failed,
       }).then(keep, failed);
