@@ -14,7 +14,8 @@ import { connectFleet, type FleetConnection } from '../../lib/fleet/fleet-connec
 import { fleetSource, type FleetRow } from '../../lib/fleet/fleet-source.js';
 import { createNetns, isRoot, skipReason, type Netns } from '../helpers/netns.js';
 import { batchAsync, eventually, sleep } from '../live/live-fixtures.js';
-import { ensureBuilt, root, runNlrx } from '../ui/serve-process.js';
+import { ensureBuilt, root, runNlrx, startServe } from '../ui/serve-process.js';
+import { sseClient, waitFor } from '../ui/stream-client.js';
 import { hasNatsServer, startNatsServer, type NatsServer } from './nats-server.js';
 import { join } from 'node:path';
 
@@ -173,6 +174,23 @@ describe.skipIf(!enabled)('a fleet of three namespaces through nats-server', () 
     await eventually(() => differences(nats.url, namespaces), (wrong) => wrong.length === 0, 90_000);
     await eventually(() => [...namespaces].map(([host, ns]) => routesOf(host) - ipRoutes(ns)), (d) => d.every((x) => x === 0), 60_000);
   }, 240_000);
+
+  it('nlrx serve --nats: the fleet dashboard (host column) and its streams, every host\'s rows with their host, from NATS alone', async () => {
+    const serve = await startServe(['--nats', nats.url, '--port', '0']);
+    try {
+      expect(serve.stdout()).toContain(`Serving the fleet at ${nats.url}`);
+      const page = await (await fetch(`${serve.url}`)).text();
+      expect(page).toContain('&#34;fleet&#34;:true');
+      const client = sseClient(`${serve.url}live/routes`);
+      expect(await client.ready).toBe(200);
+      await waitFor(() => client.mirror.synced > 0, 'the fleet routes stream synced');
+      const hosts = [...client.mirror.rows.values()].map((row) => (row as { host: string }).host);
+      for (const [host, ns] of namespaces) expect(hosts.filter((h) => h === host).length, host).toBe(ipRoutes(ns));
+      client.close();
+    } finally {
+      await serve.stop();
+    }
+  }, 60_000);
 
   it('a host whose publisher dies is gone: its rows leave the live view and nlrx fleet names it on stderr', async () => {
     const host = 'gamma 3';
