@@ -29,6 +29,7 @@ export const entries = {
   './codec': 'codec',
   './ui': 'ui/index',
   './testing': 'testing/index',
+  './fleet': 'fleet/index',
 };
 
 const isConstant = (name) => /^[A-Z][A-Z0-9_]*$/.test(name);

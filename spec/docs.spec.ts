@@ -75,7 +75,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function publicNames(program: ts.Program): Set<string> {
   const checker = program.getTypeChecker();
   const names = new Set<string>();
-  for (const entry of ['index.ts', 'constants.ts', 'codec.ts', 'ui/index.ts', 'testing/index.ts']) {
+  for (const entry of ['index.ts', 'constants.ts', 'codec.ts', 'ui/index.ts', 'testing/index.ts', 'fleet/index.ts']) {
     const source = program.getSourceFile(join(lib, entry));
     const symbol = source && checker.getSymbolAtLocation(source);
     if (symbol) for (const s of checker.getExportsOfModule(symbol)) names.add(s.name);
@@ -94,7 +94,7 @@ function check(): { problems: string[]; checked: number } {
   });
   const rxjs = join(repo, 'node_modules/rxjs/dist/types/index.d.ts');
   const program = ts.createProgram([...files, rxjs, ...libFiles(), join(lib, 'index.ts'), join(lib, 'constants.ts'), join(lib, 'codec.ts'),
-    join(lib, 'ui/index.ts'), join(lib, 'testing/index.ts')], {
+    join(lib, 'ui/index.ts'), join(lib, 'testing/index.ts'), join(lib, 'fleet/index.ts')], {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
     strict: false, noEmit: true, skipLibCheck: true, allowJs: false, types: ['node'], typeRoots: [join(repo, 'node_modules/@types')],
     baseUrl: repo,
@@ -102,6 +102,7 @@ function check(): { problems: string[]; checked: number } {
       'netlink-rx': ['lib/index.ts'],
       'netlink-rx/ui': ['lib/ui/index.ts'],
       'netlink-rx/testing': ['lib/testing/index.ts'],
+      'netlink-rx/fleet': ['lib/fleet/index.ts'],
       'netlink-rx/*': ['lib/*.ts'],
       rxjs: ['node_modules/rxjs/dist/types/index.d.ts'],
     },

@@ -28,6 +28,7 @@ const floors: Record<string, number> = {
   ui: 7,
   cli: 7,
   testing: 7,
+  fleet: 7, // above live, beside ui (it implements ui's LiveSource seam); the cli uses it
 };
 /** The entries (lib/index.ts, constants.ts, codec.ts and their .cts faces) stand above everything. */
 const ENTRY_FLOOR = 8;

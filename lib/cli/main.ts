@@ -18,11 +18,16 @@ const OBJECTS: Record<string, string> = {
   ethtool: 'ethtool',
   ss: 'ss',
   serve: 'serve',
+  publish: 'publish',
+  fleet: 'fleet',
 };
 
 const USAGE = `Usage: nlrx [OPTIONS] OBJECT [show] [FILTERS]
        nlrx [-n NETNS] [-4|-6] [-j] monitor [all | link addr route neigh rule nexthop …]
        nlrx [-n NETNS] serve [--host 127.0.0.1] [--port 8080] [--token TOKEN]
+       nlrx [-n NETNS] publish --nats URL --host NAME [TABLE …]   (also --creds FILE, --user/--pass, --tls-ca FILE …)
+       nlrx [-j] fleet --nats URL TABLE
+       nlrx serve --nats URL [--host 127.0.0.1] [--port 8080] [--token TOKEN]
        nlrx [-n NETNS] [-j] genl ctrl list | get name NAME | id ID
        nlrx [-n NETNS] [-j] conntrack -L | -C [-o extended] [-p PROTO] [-f ipv4|ipv6] [-s|-d ADDR] …
        nlrx [-n NETNS] [-j] ethtool [-l|-g|-c|-a|-k] DEV

@@ -16,6 +16,8 @@
 export interface DashboardPageOptions {
   readonly netns?: string;
   readonly prefix?: string;
+  /** The rows are a fleet's (netlink-rx/fleet's `fleetSource`): a host column and a host filter. */
+  readonly fleet?: boolean;
 }
 
 /**
@@ -28,8 +30,8 @@ export interface DashboardPageOptions {
  * res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(dashboardPage({ netns: 'blue' }));
  */
 export function dashboardPage(options: DashboardPageOptions = {}): string {
-  const title = `nlrx · ${options.netns ?? 'host namespace'}`;
-  const config = JSON.stringify({ prefix: options.prefix ?? '/live', netns: options.netns ?? null });
+  const title = `nlrx · ${options.fleet === true ? 'fleet' : options.netns ?? 'host namespace'}`;
+  const config = JSON.stringify({ prefix: options.prefix ?? '/live', netns: options.netns ?? null, ...(options.fleet === true ? { fleet: true } : {}) });
   return PAGE.split('%TITLE%').join(escapeHtml(title)).replace('%CONFIG%', () => escapeHtml(config));
 }
 
@@ -48,6 +50,7 @@ const PAGE = `<!doctype html>
 <span class="stat">events/s <b id="rate">0</b></span>
 <span class="stat">events <b id="events">0</b></span>
 <span class="state" id="conn">connecting…</span>
+<input type="search" id="hostfilter" placeholder="filter hosts" hidden>
 <span id="notice" hidden></span></header>
 <main id="main"></main>
 </body></html>

@@ -35,23 +35,25 @@ const skLocal = (s) => s.kind === "inet" ? skAt(s.src, s.srcPort) : s.kind === "
 const skPeer = (s) => s.kind === "inet" ? skAt(s.dst, s.dstPort) : s.kind === "unix" && s.peer !== undefined ? "* " + s.peer : "";
 const ctPort = (t, p) => !t ? "" : t[p] ?? (p === "sport" ? t.icmpId : t.icmpType) ?? "";
 const names = new Map();
-const dev = (i) => i === undefined ? "" : (names.get(i) || "if" + i);
+// Fleet rows carry their host: an ifindex names a device of that host only.
+const nameKey = (h, i) => (h || "") + "/" + i;
+const dev = (i, h) => i === undefined ? "" : (names.get(nameKey(h, i)) || "if" + i);
 const pfx = (a, l) => a === undefined ? "default" : a + "/" + l;
 const linkState = (l) => l.operstate !== undefined && l.operstate !== 0 ? OPER[l.operstate] || String(l.operstate) : (l.flags & 1 ? "UP" : "DOWN");
 const TABLES = {
   links: {title: "Links", cols: [
     ["index", (l) => l.ifindex], ["name", (l) => l.ifname || ""], ["state", linkState],
     ["admin", (l) => l.flags & 1 ? "up" : "down"], ["mtu", (l) => l.mtu], ["kind", (l) => (l.linkinfo && l.linkinfo.kind) || ""],
-    ["address", (l) => l.address || ""], ["master", (l) => l.master === undefined ? "" : dev(l.master)]]},
+    ["address", (l) => l.address || ""], ["master", (l) => l.master === undefined ? "" : dev(l.master, l.host)]]},
   addresses: {title: "Addresses", cols: [
-    ["dev", (a) => dev(a.ifindex)], ["family", (a) => FAMILY[a.family] || a.family], ["address", (a) => pfx(a.local || a.address, a.prefixlen)],
+    ["dev", (a) => dev(a.ifindex, a.host)], ["family", (a) => FAMILY[a.family] || a.family], ["address", (a) => pfx(a.local || a.address, a.prefixlen)],
     ["scope", (a) => SCOPE[a.scope] ?? a.scope], ["label", (a) => a.label || ""]]},
   routes: {title: "Routes", cols: [
-    ["dst", (r) => pfx(r.dst, r.dstLen)], ["gateway", (r) => r.gateway || (r.multipath ? "multipath" : "")], ["dev", (r) => dev(r.oif)],
+    ["dst", (r) => pfx(r.dst, r.dstLen)], ["gateway", (r) => r.gateway || (r.multipath ? "multipath" : "")], ["dev", (r) => dev(r.oif, r.host)],
     ["table", (r) => TABLE[r.table] || r.table], ["proto", (r) => PROTO[r.protocol] ?? r.protocol], ["scope", (r) => SCOPE[r.scope] ?? r.scope],
     ["type", (r) => RTN[r.type] || r.type], ["metric", (r) => r.priority ?? ""], ["family", (r) => FAMILY[r.family] || r.family]]},
   neighbors: {title: "Neighbours", cols: [
-    ["dst", (n) => n.dst || ""], ["lladdr", (n) => n.lladdr || ""], ["dev", (n) => dev(n.ifindex)],
+    ["dst", (n) => n.dst || ""], ["lladdr", (n) => n.lladdr || ""], ["dev", (n) => dev(n.ifindex, n.host)],
     ["state", (n) => NUD.filter(([b]) => n.state & b).map(([, s]) => s).join(",") || "NONE"], ["family", (n) => FAMILY[n.family] || n.family]]},
   conntrack: {title: "Connections", cols: [
     ["proto", (c) => c.orig ? IPPROTO[c.orig.proto] || c.orig.proto : ""], ["src", (c) => (c.orig && c.orig.src) || ""],
@@ -63,6 +65,9 @@ const TABLES = {
     ["local", skLocal], ["peer", skPeer], ["uid", (s) => s.uid ?? ""], ["inode", (s) => s.inode ?? ""],
     ["dev", (s) => s.kind === "inet" && s.ifindex ? dev(s.ifindex) : ""], ["cookie", (s) => s.cookie]]},
 };
+// A fleet dashboard (nlrx serve --nats): every table gets a host column, the header a host filter.
+if (CONFIG.fleet) for (const spec of Object.values(TABLES)) spec.cols.unshift(["host", (r) => r.host || ""]);
+let hostFilter = "";
 const MAX_ROWS = 2000, HIGHLIGHT_MS = 1500;
 let events = 0, lastEvents = 0, noticeTimer = 0;
 const esc = (v) => String(v ?? "").replace(/[&<>"]/g, (c) => "&#" + c.charCodeAt(0) + ";");
@@ -102,6 +107,7 @@ function render(t) {
   const now = Date.now(), cols = t.spec.cols;
   let list = [];
   for (const [key, value] of t.rows) {
+    if (hostFilter && !String(value.host || "").toLowerCase().includes(hostFilter)) continue;
     const cells = cols.map((c) => c[1](value));
     if (t.filter && !cells.some((c) => String(c ?? "").toLowerCase().includes(t.filter))) continue;
     list.push([key, cells]);
@@ -162,10 +168,10 @@ function connect(t) {
     if (t.synced && d.reason !== "initial") notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")");
     t.rows.clear(); t.loading = true;
   });
-  on("rows", (d) => { for (const r of d.rows) { t.rows.set(r.key, r.value); if (t.kind === "links") names.set(r.value.ifindex, r.value.ifname); } });
+  on("rows", (d) => { for (const r of d.rows) { t.rows.set(r.key, r.value); if (t.kind === "links") names.set(nameKey(r.value.host, r.value.ifindex), r.value.ifname); } });
   on("synced", () => { t.synced = true; t.loading = false; schedule(t); if (t.kind === "links") for (const k in tables) schedule(tables[k]); });
-  on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
-  on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(d.value.ifindex, d.value.ifname); changed(d.key); });
+  on("add", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(nameKey(d.value.host, d.value.ifindex), d.value.ifname); changed(d.key); });
+  on("change", (d) => { t.rows.set(d.key, d.value); if (t.kind === "links") names.set(nameKey(d.value.host, d.value.ifindex), d.value.ifname); changed(d.key); });
   on("remove", (d) => { t.rows.delete(d.key); t.changed.delete(d.key); schedule(t); });
   // A poll (sockets every 2 s) is routine, not news.
   on("resync", (d) => { if (d.reason !== "poll") notice("resynced: " + t.spec.title.toLowerCase() + " (" + d.reason + ")"); });
@@ -178,6 +184,11 @@ function status() {
   document.getElementById("conn").textContent = open === Object.keys(tables).length ? "live" : "connecting… (" + open + "/" + Object.keys(tables).length + ")";
 }
 for (const kind of Object.keys(TABLES)) { tables[kind] = makeTable(kind); connect(tables[kind]); }
+if (CONFIG.fleet) {
+  const input = document.getElementById("hostfilter");
+  input.hidden = false;
+  input.addEventListener("input", (e) => { hostFilter = e.target.value.toLowerCase(); for (const t of Object.values(tables)) schedule(t); });
+}
 setInterval(() => {
   document.getElementById("rate").textContent = String(events - lastEvents);
   document.getElementById("events").textContent = String(events);

@@ -19,10 +19,14 @@ import { requestTarget } from '../../ui/request-target.js';
 import { SECURITY_HEADERS } from '../../ui/security-headers.js';
 import { tokenGate, type TokenGate } from '../../ui/token-gate.js';
 import { watchSource } from '../../ui/watch-source.js';
+import { connectFleet, type FleetConnection } from '../../fleet/fleet-connection.js';
+import { fleetSource } from '../../fleet/fleet-source.js';
 import { UsageError, type CliContext } from '../cli-context.js';
+import { connectOptions, NATS_USAGE, natsOption, type NatsArgs } from '../fleet-options.js';
 
 const USAGE = 'Usage: nlrx [-n NETNS] serve [--host ADDR] [--port PORT] [--token TOKEN] ' +
-  '[--allow-host NAME]... [--allow-origin ORIGIN]...';
+  '[--allow-host NAME]... [--allow-origin ORIGIN]...\n' +
+  `       nlrx serve ${NATS_USAGE} [same options]   (the fleet's dashboard, from NATS)`;
 
 interface ServeOptions {
   netns?: string;
@@ -32,6 +36,8 @@ interface ServeOptions {
   token?: string;
   allowedHosts: string[];
   allowedOrigins: string[];
+  /** `--nats URL …`: serve the fleet (fleetSource) instead of a namespace. */
+  nats?: NatsArgs;
 }
 
 /**
@@ -64,6 +70,11 @@ function bindAddress(text: string): string | undefined {
 export function parseServeArgs(args: readonly string[], netns: string | undefined): ServeOptions {
   const options: ServeOptions = { netns, host: '127.0.0.1', port: 8080, allowedHosts: [], allowedOrigins: [] };
   for (let i = 0; i < args.length; i++) {
+    const taken = natsOption(args, i, (options.nats ??= {}), USAGE);
+    if (taken > 0) {
+      i += taken - 1;
+      continue;
+    }
     const arg = args[i];
     const value = (): string => {
       const v = args[++i];
@@ -90,6 +101,8 @@ export function parseServeArgs(args: readonly string[], netns: string | undefine
     } else if (arg === '-h' || arg === '--help' || arg === 'help') throw new UsageError(USAGE);
     else throw new UsageError(`Option "${arg}" is unknown.\n${USAGE}`);
   }
+  if (options.nats !== undefined && Object.keys(options.nats).length === 0) delete options.nats;
+  if (options.nats !== undefined && options.netns !== undefined) throw new UsageError('--nats serves the fleet: it takes no namespace (-n).');
   if (options.token === '') throw new UsageError('An empty --token protects nothing.');
   if (!isLoopback(options.host) && options.token === undefined) {
     throw new UsageError(`Refusing to serve on ${options.host} without --token: ` +
@@ -123,10 +136,14 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   // A namespace that is not there fails now (a NetlinkSyscallError main prints in one line),
   // not as a server whose tables retry for ever.
   if (options.netns !== undefined) new NetlinkSocket(NETLINK_ROUTE, { netns: options.netns }).close();
+  // The fleet's dashboard reads NATS only: no netlink socket, no root.
+  const fleet: FleetConnection | undefined = options.nats === undefined ? undefined
+    : await connectFleet(connectOptions(options.nats, 'nlrx serve', USAGE));
 
   const { allowedHosts, allowedOrigins } = options;
-  const streams = liveStreams({ source: watchSource, netns: options.netns, allowedHosts, allowedOrigins });
-  const page = dashboard({ netns: options.netns, allowedHosts, allowedOrigins });
+  const source = fleet === undefined ? watchSource : fleetSource(fleet);
+  const streams = liveStreams({ source, netns: options.netns, allowedHosts, allowedOrigins });
+  const page = dashboard({ netns: options.netns, fleet: fleet !== undefined, allowedHosts, allowedOrigins });
   const guard = requestGuard({ allowedHosts, allowedOrigins });
   // Set once listening: the cookie's name carries the port (cookies are per host, not per port).
   let gate: TokenGate | undefined;
@@ -190,6 +207,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     });
   } catch (error) {
     await streams.close();
+    await fleet?.close();
     throw listenError(error, options.host, options.port);
   }
   // Errors of the listening socket after start (EMFILE on accept …) must not end the process.
@@ -198,7 +216,9 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   if (options.token !== undefined) gate = tokenGate(options.token, { cookieName: `nlrx-${port}` });
-  ctx.write(`Serving ${options.netns === undefined ? 'this host\'s namespace' : `namespace ${options.netns}`} read-only` +
+  const what = fleet !== undefined ? `the fleet at ${String(options.nats?.servers)}`
+    : options.netns === undefined ? 'this host\'s namespace' : `namespace ${options.netns}`;
+  ctx.write(`Serving ${what} read-only` +
     `${options.token === undefined ? '' : ', token required (open /?token=TOKEN once, or send Authorization: Bearer)'}\n`);
   ctx.write(`Listening on http://${host}:${port}/\n`);
   await new Promise<void>((resolve) => {
@@ -207,7 +227,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       process.off('SIGTERM', stop);
       server.close(() => resolve());
       // WebSocket clients get 1001 and a moment to answer; SSE responses end.
-      void streams.close().then(() => server.closeAllConnections());
+      void streams.close().then(() => server.closeAllConnections()).then(() => fleet?.close());
       server.closeIdleConnections();
     };
     process.on('SIGINT', stop);
