@@ -120,7 +120,9 @@ function formatFor(ctx: CliContext, kind: LiveKind, links: readonly Link[], addr
   else if (kind === 'addresses') {
     const groups = new Map<number, Address[]>();
     for (const a of addresses) groups.set(a.ifindex, [...(groups.get(a.ifindex) ?? []), a]);
-    format = linkAddressesFormat(view, groups, () => true);
+    format = linkAddressesFormat({
+      view, packet: false, labels: false, addresses: (link) => groups.get(link.ifindex) ?? [], selected: () => true, shown: () => true,
+    });
   } else if (kind === 'neighbors') format = neighborFormat({ devName: names.name, showDev: true, stats: ctx.stats });
   else if (kind === 'rules') format = ruleFormat(ctx.details);
   else format = nexthopFormat(names, ctx.details);
