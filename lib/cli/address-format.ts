@@ -6,7 +6,9 @@ import {
   IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY, INFINITY_LIFE_TIME, type Address,
 } from '../route/address-decode.js';
 import { AF_INET, AF_INET6 } from '../route/constants.js';
-import { linkJson, linkText, type Json, type JsonObject, type LinkView } from './link-format.js';
+import {
+  indexName, linkBriefJson, linkBriefText, linkJson, linkStatsJson, linkStatsText, linkText, oneline, type Json, type JsonObject, type LinkView,
+} from './link-format.js';
 import type { Link } from '../route/link-decode.js';
 import type { ObjectFormat } from './object-output.js';
 import { ADDRESS_FLAG_NAMES, scopeName } from './names.js';
@@ -107,22 +109,103 @@ export function addressText(addr: Address): string {
 }
 
 /**
- * linkAddressesFormat is how `nlrx addr show` prints a link: the link, then
- * its addresses (`groups`, by ifindex) — in JSON as the link's `addr_info`.
- * A link `shown` rejects prints as `{}` in JSON and not at all in text, as
- * ip 6.1 does.
+ * addressBriefJson is one `addr_info` entry of `ip -br -j address show`:
+ * the local address, the peer when it differs, the prefix length.
  *
  * @example
- * linkAddressesFormat(view, groups, (link) => (link.flags & IFF_UP) !== 0).text(link); // the link's lines, then its addresses'
+ * addressBriefJson(addr); // { local: '10.0.0.1', prefixlen: 24 }
  */
-export function linkAddressesFormat(view: LinkView, groups: ReadonlyMap<number, readonly Address[]>,
-  shown: (link: Link) => boolean): ObjectFormat<Link> {
+export function addressBriefJson(addr: Address): JsonObject {
+  const out: JsonObject = {};
+  const local = addr.local ?? addr.address;
+  const peer = addr.address ?? addr.local;
+  if (local !== undefined) out.local = local;
+  if (peer !== undefined && peer !== local) out.address = peer;
+  out.prefixlen = addr.prefixlen;
+  return out;
+}
+
+/**
+ * addressBriefText is one address of an `ip -br address show` line:
+ * `local[ peer PEER]/len `.
+ *
+ * @example
+ * addressBriefText(addr); // '10.0.0.1/24 '
+ */
+export function addressBriefText(addr: Address): string {
+  const local = addr.local ?? addr.address;
+  const peer = addr.address ?? addr.local;
+  return `${local ?? ''}${peer !== undefined && peer !== local ? ` peer ${peer}` : ''}/${addr.prefixlen} `;
+}
+
+/**
+ * AddressListing is what printing `ip address show` needs beyond each link:
+ * the link view, which addresses of a link are selected, which links ip's
+ * link tests pass (the others print as `{}` in JSON), whether `-0` asked for
+ * links alone, and whether `label` hides the links' own lines.
+ *
+ * @example
+ * const listing: AddressListing = { view, packet: false, labels: false, addresses: (l) => groups.get(l.ifindex) ?? [], selected: () => true, shown: () => true };
+ */
+export interface AddressListing {
+  view: LinkView;
+  /** `-0` / `-f link`: links only, printed as `ip link` would but without `mode`. */
+  packet: boolean;
+  /** `label PATTERN`: ip prints no link line, only the addresses. */
+  labels: boolean;
+  /** The link's addresses of the family asked for. */
+  addresses(link: Link): readonly Address[];
+  /** Whether ip's address tests pass (an address they reject is `{}` in JSON: ip opened its object first). */
+  selected(addr: Address): boolean;
+  shown(link: Link): boolean;
+}
+
+/**
+ * linkAddressesFormat is how `nlrx addr show` prints a link: the link, then
+ * its selected addresses — in JSON as the link's `addr_info`; with `-br` on
+ * one line; with `-o` one line an address, each led by `N: name`. A link
+ * `shown` rejects prints as `{}` in JSON and not at all in text, as ip 6.1
+ * does.
+ *
+ * @example
+ * linkAddressesFormat(listing).text(link); // the link's lines, then its addresses'
+ */
+export function linkAddressesFormat(listing: AddressListing): ObjectFormat<Link> {
+  const { view, packet, labels } = listing;
+  const jsonOf = (toJson: (a: Address) => JsonObject) => (a: Address): JsonObject => (listing.selected(a) ? toJson(a) : {});
+  const onelineAddress = (link: Link, addr: Address) =>
+    oneline(`${addr.ifindex}: ${indexName(view.byIndex, addr.ifindex)}${addressText(addr)}`);
   return {
-    json: (link) => (shown(link)
-      ? JSON.stringify({ ...linkJson(link, view), addr_info: (groups.get(link.ifindex) ?? []).map(addressJson) })
-      : '{}'),
-    text: (link) => (shown(link)
-      ? linkText(link, view) + (groups.get(link.ifindex) ?? []).map(addressText).join('')
-      : ''),
+    json: (link) => {
+      if (!listing.shown(link)) return '{}';
+      if (packet) return JSON.stringify(view.brief ? linkBriefJson(link, view, true) : linkJson(link, view));
+      const addrs = listing.addresses(link);
+      if (view.brief) {
+        const head = labels ? {} : linkBriefJson(link, view, false);
+        return JSON.stringify({ ...head, addr_info: addrs.map(jsonOf(addressBriefJson)) });
+      }
+      if (view.oneline) {
+        const entries = addrs.map(jsonOf((a) => ({ index: a.ifindex, dev: indexName(view.byIndex, a.ifindex), ...addressJson(a) })));
+        return JSON.stringify({ addr_info: entries });
+      }
+      const head = labels ? {} : linkJson(link, view);
+      const out: JsonObject = { ...head, addr_info: addrs.map(jsonOf(addressJson)) };
+      const stats64 = labels ? undefined : linkStatsJson(link, view);
+      if (stats64) out.stats64 = stats64;
+      return JSON.stringify(out);
+    },
+    text: (link) => {
+      if (!listing.shown(link)) return '';
+      if (packet) {
+        if (view.brief) return linkBriefText(link, view, true);
+        return view.oneline ? oneline(linkText(link, view)) : linkText(link, view);
+      }
+      const addrs = listing.addresses(link).filter((a) => listing.selected(a));
+      if (view.brief) return `${labels ? '' : linkBriefText(link, view, false)}${addrs.map(addressBriefText).join('')}\n`;
+      if (view.oneline) return addrs.map((a) => onelineAddress(link, a)).join('');
+      const head = labels ? '' : linkText(link, view);
+      // ip address -s prints the link's counters after its addresses.
+      return head + addrs.map(addressText).join('') + (labels ? '' : linkStatsText(link, view));
+    },
   };
 }

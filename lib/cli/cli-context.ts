@@ -1,19 +1,36 @@
 /** What every `nlrx` command is given: the global options and where to write. */
 
+/**
+ * The families `ip -f` names: `-4` is inet, `-6` inet6, `-0` link (AF_PACKET),
+ * `-M` mpls, `-B` bridge.
+ */
+export type CliFamily = 'inet' | 'inet6' | 'link' | 'mpls' | 'bridge';
+
 /** The global options, as iproute2 spells them: `nlrx [-n NETNS] [-4|-6] [-j] [-p] OBJECT …`. */
 export interface CliContext {
   /** `-n NETNS`: the namespace to look into (a name under /run/netns). */
   netns?: string;
-  /** `-4` / `-6`: restrict to one address family. */
-  family?: 'inet' | 'inet6';
+  /** `-4` / `-6` / `-0` / `-M` / `-B` / `-f FAMILY`: restrict to one family (the last one given wins). */
+  family?: CliFamily;
   /** `-j`: JSON output, identical to `ip -j`. */
   json: boolean;
   /** `-p`: pretty-printed JSON. */
   pretty: boolean;
   /** `-d`: details (link kind info). */
   details: boolean;
-  /** `-s`: statistics. */
+  /** `-s`: statistics (true when `statsLevel` ≥ 1). */
   stats: boolean;
+  /** How many times `-s` was given: `-s -s` adds the `RX errors:` / `TX errors:` lines. */
+  statsLevel: number;
+  /** `-br`: one line per object, as `ip -br` prints it. */
+  brief: boolean;
+  /** `-o`: each object on one line, its line breaks written as `\\`. */
+  oneline: boolean;
+  /**
+   * `-c[olor][=always|auto|never]`: whether ip would colour its text output
+   * (always, or auto on a terminal; never with `-j`). nlrx writes no colours yet.
+   */
+  color: boolean;
   /** Writes to standard output. */
   write(text: string): void;
 }
@@ -40,4 +57,16 @@ export class UsageError extends Error {
     this.name = 'UsageError';
     this.exitCode = exitCode;
   }
+}
+
+/**
+ * inetFamily narrows `-f` to the IP families a filter takes: undefined for
+ * `link`, `mpls` and `bridge`, which an object reading only IP tables
+ * answers as if no family were given.
+ *
+ * @example
+ * const filter = { family: inetFamily(ctx.family) };
+ */
+export function inetFamily(family: CliFamily | undefined): 'inet' | 'inet6' | undefined {
+  return family === 'inet' || family === 'inet6' ? family : undefined;
 }

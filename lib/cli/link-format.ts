@@ -29,8 +29,13 @@ export interface LinkView {
   doLink: boolean;
   /** -4 / -6 on `ip address`: hides the link/ether line. */
   family?: 'inet' | 'inet6';
+  /** `-br`: one line a link (`print_linkinfo_brief()`); `-o`: each link's lines joined by `\\`. */
+  brief?: boolean;
+  oneline?: boolean;
   details: boolean;
   stats: boolean;
+  /** How many `-s` were given (default 1 when `stats`): 2 adds the error counters. */
+  statsLevel?: number;
   /** `qlen N`: ip link/address show print it (filter.showqueue), ip monitor does not. Default true. */
   showQueue?: boolean;
   /**
@@ -67,24 +72,45 @@ function flagNames(flags: number, mDown: boolean): string[] {
   return names;
 }
 
-/** M-DOWN: the link's lower device (same namespace) is down; an unknown index counts as down. */
+/**
+ * M-DOWN: the link's lower device (same namespace) is down. ip's
+ * ll_index_to_flags() answers -1 (every flag, so up) for an index its link
+ * cache lacks: IPv6's link dump (`ip -6 addr`) sends no IFLA_LINK_NETNSID,
+ * so a veth whose peer is in another namespace names an index that is not
+ * here, and ip prints no M-DOWN for it.
+ */
 function isMDown(link: Link, view: LinkView): boolean {
   if (!link.link || link.linkNetnsid !== undefined) return false;
   const lower = view.byIndex.get(link.link);
-  return ((lower?.flags ?? 0) & IFF_UP) === 0;
+  return lower !== undefined && (lower.flags & IFF_UP) === 0;
 }
 
-function stats64Json(s: LinkStats64): JsonObject {
+function stats64Json(s: LinkStats64, link: Link, level: number): JsonObject {
   const rx: JsonObject = {
     bytes: s.rxBytes, packets: s.rxPackets, errors: s.rxErrors, dropped: s.rxDropped,
     over_errors: s.rxOverErrors, multicast: s.multicast,
   };
   if (s.rxCompressed) rx.compressed = s.rxCompressed;
+  if (level > 1) {
+    Object.assign(rx, {
+      length_errors: s.rxLengthErrors, crc_errors: s.rxCrcErrors, frame_errors: s.rxFrameErrors,
+      fifo_errors: s.rxFifoErrors, missed_errors: s.rxMissedErrors,
+    });
+    if (s.rxNohandler) rx.nohandler = s.rxNohandler;
+    if (s.rxOtherhostDropped) rx.otherhost = s.rxOtherhostDropped;
+  }
   const tx: JsonObject = {
     bytes: s.txBytes, packets: s.txPackets, errors: s.txErrors, dropped: s.txDropped,
     carrier_errors: s.txCarrierErrors, collisions: s.collisions,
   };
   if (s.txCompressed) tx.compressed = s.txCompressed;
+  if (level > 1) {
+    Object.assign(tx, {
+      aborted_errors: s.txAbortedErrors, fifo_errors: s.txFifoErrors, window_errors: s.txWindowErrors,
+      heartbeat_errors: s.txHeartbeatErrors,
+    });
+    if (link.carrierChanges !== undefined) tx.carrier_changes = link.carrierChanges;
+  }
   return { rx, tx };
 }
 
@@ -159,24 +185,71 @@ export function linkJson(link: Link, view: LinkView): JsonObject {
     if (link.parentDevName !== undefined) out.parentdev = link.parentDevName;
   }
   if ((view.doLink || view.details) && link.ifalias !== undefined) out.ifalias = link.ifalias;
-  if (view.doLink && view.stats && link.stats64) out.stats64 = stats64Json(link.stats64);
+  if (view.doLink && view.stats && link.stats64) out.stats64 = stats64Json(link.stats64, link, view.statsLevel ?? 1);
   if ((view.doLink || view.details) && link.altnames?.length) out.altnames = link.altnames;
   return out;
 }
 
-/** ip 6.1's size_columns(): each column as wide as its header or its widest number. */
-function statsLines(s: LinkStats64): string {
+/**
+ * ip 6.1's print_link_stats64(): size_columns() makes each column as wide as
+ * its header or its widest number, over every row printed (`-s -s` adds the
+ * error rows, whose columns are shifted by one: column 0 holds no number).
+ */
+function statsLines(s: LinkStats64, link: Link, level: number, eol: string): string {
   const cols = [10, 7, 6, 7, 7, 7, 10];
   const rx = [s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast, s.rxCompressed];
   const tx = [s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions, s.txCompressed];
-  for (const row of [rx, tx]) row.forEach((v, i) => { cols[i] = Math.max(cols[i], String(v).length); });
+  const rxErrors = [0, s.rxLengthErrors, s.rxCrcErrors, s.rxFrameErrors, s.rxFifoErrors, s.rxOverErrors, s.rxNohandler];
+  const transns = link.carrierChanges;
+  const txErrors = [0, s.txAbortedErrors, s.txFifoErrors, s.txWindowErrors, s.txHeartbeatErrors, transns ?? 0];
+  const rows = level > 1 ? [rx, rxErrors, tx, txErrors] : [rx, tx];
+  for (const row of rows) row.forEach((v, i) => { cols[i] = Math.max(cols[i], String(v).length); });
   const head = (label: string, names: string[], compressed: number) =>
     `    ${label}: ${names.map((n, i) => n.padStart(i === 0 ? cols[0] - 4 : cols[i])).join(' ')} ` +
-    `${(compressed ? 'compressed' : '').padStart(cols[6])}\n`;
+    `${(compressed ? 'compressed' : '').padStart(cols[6])}${eol}`;
   const nums = (row: number[]) =>
-    `    ${row.slice(0, row[6] ? 7 : 6).map((v, i) => `${String(v).padStart(cols[i])} `).join('')}\n`;
-  return head('RX', ['bytes', 'packets', 'errors', 'dropped', 'missed', 'mcast'], s.rxCompressed) + nums(rx) +
-    head('TX', ['bytes', 'packets', 'errors', 'dropped', 'carrier', 'collsns'], s.txCompressed) + nums(tx);
+    `    ${row.slice(0, row[6] ? 7 : 6).map((v, i) => `${String(v).padStart(cols[i])} `).join('')}`;
+  // The error rows: a label as wide as column 0, then columns 1… (the last only when it has something).
+  const errorHead = (label: string, names: string[]) =>
+    `    ${label}:${''.padStart(cols[0] - 10)}${names.map((n, i) => ` ${n.padStart(cols[i + 1])}`).join('')}${eol}`;
+  const errorNums = (row: number[], count: number) =>
+    `               ${row.slice(1, count + 1).map((v, i) => `${String(v).padStart(cols[i + 1])} `).join('')}`;
+  let out = head('RX', ['bytes', 'packets', 'errors', 'dropped', 'missed', 'mcast'], s.rxCompressed) + nums(rx);
+  if (level > 1) {
+    const names = ['length', 'crc', 'frame', 'fifo', 'overrun'];
+    if (s.rxNohandler) names.push('nohandler');
+    out += eol + errorHead('RX errors', names) + errorNums(rxErrors, names.length);
+  }
+  out += eol + head('TX', ['bytes', 'packets', 'errors', 'dropped', 'carrier', 'collsns'], s.txCompressed) + nums(tx);
+  if (level > 1) {
+    const names = ['aborted', 'fifo', 'window', 'heartbt'];
+    if (transns !== undefined) names.push('transns');
+    out += eol + errorHead('TX errors', names) + errorNums(txErrors, names.length);
+  }
+  return out + eol;
+}
+
+/**
+ * linkStatsText is the counters `ip -s address show` prints after a link's
+ * addresses (ip link prints them inside the link: see linkText); empty
+ * without -s.
+ *
+ * @example
+ * ctx.write(linkText(link, view) + addresses + linkStatsText(link, view));
+ */
+export function linkStatsText(link: Link, view: LinkView): string {
+  return view.stats && link.stats64 ? statsLines(link.stats64, link, view.statsLevel ?? 1, '\n') : '';
+}
+
+/**
+ * linkStatsJson is the `stats64` object `ip -s -j address show` puts after
+ * a link's `addr_info`, or undefined without -s.
+ *
+ * @example
+ * const stats64 = linkStatsJson(link, view);
+ */
+export function linkStatsJson(link: Link, view: LinkView): JsonObject | undefined {
+  return view.stats && link.stats64 ? stats64Json(link.stats64, link, view.statsLevel ?? 1) : undefined;
 }
 
 /**
@@ -230,7 +303,7 @@ export function linkText(link: Link, view: LinkView): string {
   }
   if ((view.doLink || view.details) && link.ifalias !== undefined) line += `\n    alias ${link.ifalias}`;
   line += '\n';
-  if (view.doLink && view.stats && link.stats64) line += statsLines(link.stats64);
+  if (view.doLink && view.stats && link.stats64) line += statsLines(link.stats64, link, view.statsLevel ?? 1, '\n');
   if ((view.doLink || view.details) && link.altnames?.length) line += link.altnames.map((n) => `    altname ${n}\n`).join('');
   return line;
 }
@@ -243,6 +316,74 @@ function linkNetnsText(nsid: number, view: LinkView): string {
 }
 
 /**
+ * oneline is ip's `-o`: every line break of an object but the last printed
+ * as `\\` (ip's `_SL_`), so each object is one line.
+ *
+ * @example
+ * oneline('1: lo: …\n    link/loopback …\n'); // '1: lo: …\\    link/loopback …\n'
+ */
+export function oneline(text: string): string {
+  return text === '' ? '' : `${text.slice(0, -1).replaceAll('\n', '\\')}\n`;
+}
+
+/** print_name_and_link(): `name@lower`, `name@ifN` (other namespace), `name@NONE`. */
+function briefName(link: Link, view: LinkView): string {
+  const name = link.ifname ?? '<nil>';
+  if (!link.link) return link.link === 0 ? `${name}@NONE` : name;
+  if (link.linkNetnsid !== undefined) return `${name}@if${link.link}`;
+  return `${name}@${indexName(view.byIndex, link.link)}`;
+}
+
+/**
+ * linkBriefJson is the start of a link's `ip -br -j` object: its lower link,
+ * name and state — with `withAddress` (`ip -br link`, `ip -br -0 addr`) its
+ * address and flags too.
+ *
+ * @example
+ * linkBriefJson(link, view, true); // { ifname: 'lo', operstate: 'UNKNOWN', address: '00:00:00:00:00:00', flags: [ … ] }
+ */
+export function linkBriefJson(link: Link, view: LinkView, withAddress: boolean): JsonObject {
+  const out: JsonObject = {};
+  if (link.link !== undefined) {
+    if (link.link === 0) out.link = null;
+    else if (link.linkNetnsid !== undefined) out.link_index = link.link;
+    else out.link = indexName(view.byIndex, link.link);
+  }
+  out.ifname = link.ifname ?? null;
+  if (link.operstate !== undefined) {
+    if (link.operstate < OPER_STATES.length) out.operstate = OPER_STATES[link.operstate];
+    else out.operstate_index = link.operstate;
+  }
+  if (withAddress) {
+    if (link.address !== undefined) out.address = link.address;
+    out.flags = flagNames(link.flags, isMDown(link, view));
+  }
+  return out;
+}
+
+/**
+ * linkBriefText is a link's `ip -br` line: the name padded to 16, the state
+ * to 14 — with `withAddress`, the address, the flags and the line's end
+ * (`ip -br address` ends the line after the addresses).
+ *
+ * @example
+ * linkBriefText(link, view, true); // 'lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n'
+ */
+export function linkBriefText(link: Link, view: LinkView, withAddress: boolean): string {
+  let line = `${briefName(link, view).padEnd(16)} `;
+  if (link.operstate !== undefined) {
+    line += link.operstate < OPER_STATES.length
+      ? `${OPER_STATES[link.operstate].padEnd(14)} `
+      : `state 0x${link.operstate.toString(16)} `;
+  }
+  if (withAddress) {
+    if (link.address !== undefined) line += `${link.address} `;
+    line += `<${flagNames(link.flags, isMDown(link, view)).join(',')}> \n`;
+  }
+  return line;
+}
+
+/**
  * linkFormat is how `nlrx link show` prints a link, for one view. A link
  * `shown` rejects prints as `{}` in JSON and not at all in text: ip 6.1 opens
  * each link's JSON object before its `up` check.
@@ -252,7 +393,14 @@ function linkNetnsText(nsid: number, view: LinkView): string {
  */
 export function linkFormat(view: LinkView, shown: (link: Link) => boolean = () => true): ObjectFormat<Link> {
   return {
-    json: (link) => (shown(link) ? JSON.stringify(linkJson(link, view)) : '{}'),
-    text: (link) => (shown(link) ? linkText(link, view) : ''),
+    json: (link) => {
+      if (!shown(link)) return '{}';
+      return JSON.stringify(view.brief ? linkBriefJson(link, view, true) : linkJson(link, view));
+    },
+    text: (link) => {
+      if (!shown(link)) return '';
+      if (view.brief) return linkBriefText(link, view, true);
+      return view.oneline ? oneline(linkText(link, view)) : linkText(link, view);
+    },
   };
 }

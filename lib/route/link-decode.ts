@@ -179,10 +179,11 @@ export interface Link {
 }
 
 /**
- * LinkFilter selects links. `master` and `kind` travel to the kernel (it
- * filters and flags its replies NLM_F_DUMP_FILTERED); `ifindex`, `ifname` and
- * `up` are applied in JS, since link dumps cannot filter on them. `extMask`
- * is IFLA_EXT_MASK (RTEXT_FILTER_*), e.g. to skip statistics.
+ * LinkFilter selects links. `master` (-1: links without a master) and `kind`
+ * travel to the kernel (it filters and flags its replies
+ * NLM_F_DUMP_FILTERED); `ifindex`, `ifname`, `up` and `group` are applied in
+ * JS, since link dumps cannot filter on them. `extMask` is IFLA_EXT_MASK
+ * (RTEXT_FILTER_*), e.g. to skip statistics.
  *
  * @example
  * links({ kind: 'veth', up: true });
@@ -197,8 +198,11 @@ export interface LinkFilter {
   ifindex?: number;
   ifname?: string;
   up?: boolean;
+  /** The master's ifindex, or -1 for links that have none (`ip link show nomaster`). */
   master?: number;
   kind?: string;
+  /** IFLA_GROUP, the device group (`ip link show group G`). */
+  group?: number;
   extMask?: number;
 }
 
@@ -319,7 +323,8 @@ const linkDumpMessage = describeMessage<LinkDumpRequest>('RTM_GETLINK', ifinfoms
 export function linkRequest(filter: LinkFilter = {}): DumpRequest {
   const payload = linkDumpMessage.encode({ family: familyNumber(filter.family) }, {
     extMask: filter.extMask,
-    master: filter.master,
+    // The kernel reads IFLA_MASTER -1 (as u32) as "no master" (link_master_filtered()).
+    master: filter.master === -1 ? 0xffffffff : filter.master,
     linkinfo: filter.kind === undefined ? undefined : { kind: filter.kind },
   });
   return { protocol: NETLINK_ROUTE, type: RTM_GETLINK, payload };
@@ -339,7 +344,7 @@ export function decodeLinkRequest(payload: Uint8Array): LinkFilter {
   const family = familyName(request.family);
   if (family) result.family = family;
   if (request.extMask !== undefined) result.extMask = request.extMask;
-  if (request.master !== undefined) result.master = request.master;
+  if (request.master !== undefined) result.master = request.master === 0xffffffff ? -1 : request.master;
   if (request.linkinfo?.kind !== undefined) result.kind = request.linkinfo.kind;
   return result;
 }
@@ -368,14 +373,15 @@ export function matchLink(link: Link, filter: LinkFilter): boolean {
   if (filter.ifindex !== undefined && link.ifindex !== filter.ifindex) return false;
   if (filter.ifname !== undefined && link.ifname !== filter.ifname) return false;
   if (filter.up && (link.flags & IFF_UP) === 0) return false;
-  if (filter.master !== undefined && (link.master ?? 0) !== filter.master) return false;
+  if (filter.master !== undefined && (link.master ?? 0) !== (filter.master === -1 ? 0 : filter.master)) return false;
   if (filter.kind !== undefined && link.linkinfo?.kind !== filter.kind) return false;
+  if (filter.group !== undefined && link.group !== undefined && link.group !== filter.group) return false;
   return true;
 }
 
 /** The JS-only part of a filter, for replies the kernel already filtered. */
 function jsOnly(filter: LinkFilter): LinkFilter {
-  return { ifindex: filter.ifindex, ifname: filter.ifname, up: filter.up };
+  return { ifindex: filter.ifindex, ifname: filter.ifname, up: filter.up, group: filter.group };
 }
 
 /**

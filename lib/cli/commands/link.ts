@@ -1,19 +1,21 @@
 /**
- * `nlrx link show [dev NAME] [up] [type KIND] [master NAME]`: one links dump
+ * `nlrx link show [dev NAME] [up] [group G] [type KIND] [master NAME | nomaster]`: one links dump
  * for names, and — when the filter has parts the kernel applies — the
  * kernel-filtered dump after it. Both run with `forEachDumpBatch` and
  * `linkSelector`, without loading RxJS (see commands/route.ts).
  */
 import {
-  IFF_UP, RTEXT_FILTER_SKIP_STATS, linkRequest, linkSelector, type Link, type LinkFilter,
+  RTEXT_FILTER_SKIP_STATS, linkRequest, linkSelector, type Link, type LinkFilter,
 } from '../../route/link-decode.js';
 import { forEachDumpBatch, type ForEachDumpOptions } from '../../rx/for-each-dump-batch.js';
 import { UsageError, type CliContext } from '../cli-context.js';
+import { linkSelected, parseIpListFilter, type IpListFilter } from '../ip-list-filter.js';
 import { linkFormat, type LinkView } from '../link-format.js';
 import { netnsNames } from '../netns-names.js';
 import { objectOutput } from '../object-output.js';
 
-const USAGE = 'Usage: nlrx link show [ dev NAME ] [ up ] [ type KIND ] [ master NAME ]';
+const USAGE = `Usage: nlrx link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
+		[nomaster]`;
 
 /**
  * dumpOptions are the dump options of every nlrx show command: strict
@@ -63,52 +65,43 @@ export function deviceIndex(all: readonly Link[], name: string): number {
 }
 
 /**
- * run prints the links of `ctx.netns` as `ip link show` does.
+ * run prints the links of `ctx.netns` as `ip link show` does: the selectors
+ * of ip-list-filter.ts; `master`, `nomaster` and `type` are kernel filters,
+ * the rest ip's own tests (a link they reject prints as `{}` in JSON).
  *
  * @example
- * await run({ json: true, pretty: false, details: false, stats: false, write: console.log }, 'show', ['up']);
+ * await run({ json: true, pretty: false, details: false, stats: false, statsLevel: 0, brief: false, oneline: false, color: false, write: console.log }, 'show', ['up']);
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
-  if (verb === 'help') {
-    ctx.write(`${USAGE}\n`);
-    return;
-  }
-  let dev: string | undefined;
-  let master: string | undefined;
-  const kernel: LinkFilter = {};
-  let up = false;
-  for (let i = 0; i < args.length; i++) {
-    const word = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`Command line is not complete. Try option "help"`);
-      return next;
-    };
-    if (word === 'dev') dev = value();
-    else if (word === 'up') up = true;
-    else if (word === 'type') kernel.kind = value();
-    else if (word === 'master') master = value();
-    else if (word === 'help') {
-      ctx.write(`${USAGE}\n`);
-      return;
-    } else if (dev === undefined && !word.startsWith('-')) dev = word;
-    else throw new UsageError(`Command "${word}" is unknown, try "nlrx link help".`);
-  }
+  if (verb === 'help') throw new UsageError(USAGE, 255);
   const options = dumpOptions(ctx);
   // Without -s nothing prints the counters: the kernel need not gather them.
-  if (!ctx.stats) kernel.extMask = RTEXT_FILTER_SKIP_STATS;
-  const all = await linkList({ extMask: kernel.extMask }, options);
-  const filter: LinkFilter = { ...kernel };
-  if (dev !== undefined) filter.ifindex = deviceIndex(all, dev);
-  if (master !== undefined) filter.master = deviceIndex(all, master);
+  const extMask = ctx.stats ? undefined : RTEXT_FILTER_SKIP_STATS;
+  const all = await linkList({ extMask }, options);
+  let filter: IpListFilter;
+  try {
+    // ip link show reads the same words as ip address show, with the link family.
+    filter = parseIpListFilter(args, 'link', all);
+  } catch (error) {
+    if (error instanceof UsageError && error.message === 'help') throw new UsageError(USAGE, 255);
+    throw error;
+  }
+  const kernel: LinkFilter = { extMask, master: filter.master, kind: filter.kind };
+  if (filter.dev !== undefined) kernel.ifindex = deviceIndex(all, filter.dev);
   const candidates = filter.kind !== undefined || filter.master !== undefined
-    ? await linkList(filter, options)
-    : all.filter((l) => filter.ifindex === undefined || l.ifindex === filter.ifindex);
-  const isShown = (link: Link) => !up || (link.flags & IFF_UP) !== 0;
-  const view: LinkView = { byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats };
+    ? await linkList(kernel, options)
+    : all.filter((l) => kernel.ifindex === undefined || l.ifindex === kernel.ifindex);
+  // ip prints nothing of a link when asked for address labels.
+  const isShown = (link: Link) => linkSelected(filter, link) && filter.label === undefined;
+  const view: LinkView = {
+    byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats, statsLevel: ctx.statsLevel,
+    brief: ctx.brief, oneline: ctx.oneline,
+  };
   // Only plain text names peer namespaces, and only when a shown link has one.
-  if (!ctx.json && candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) view.nsidNames = await netnsNames(ctx.netns);
-  // ip 6.1 opens each link's JSON object before its `up` check, so a down link prints as {} (see linkFormat).
+  if (!ctx.json && !ctx.brief && candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) {
+    view.nsidNames = await netnsNames(ctx.netns);
+  }
+  // ip 6.1 opens each link's JSON object before its tests, so a link they reject prints as {} (see linkFormat).
   const out = objectOutput(ctx, linkFormat(view, isShown));
   for (const link of candidates) out.push(link);
   out.end();

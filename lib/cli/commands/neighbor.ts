@@ -8,7 +8,7 @@ import {
   NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, NUD_NONE, neighborRequest, neighborSelector, type NeighborFilter,
 } from '../../route/neighbor-decode.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { NUD_NAMES } from '../names.js';
 import { neighborFormat, type NeighborView } from '../neighbor-format.js';
@@ -71,7 +71,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     if (ifindex === undefined) throw new UsageError(`Device "${dev}" does not exist.`);
   }
   const view: NeighborView = { devName: names.name, showDev: ifindex === undefined, stats: ctx.stats };
-  const filter: NeighborFilter = { family: ctx.family, ifindex, proxy: proxy || undefined };
+  const filter: NeighborFilter = { family: inetFamily(ctx.family), ifindex, proxy: proxy || undefined };
   const select = neighborSelector(filter);
   // Formatted and written in large chunks as the batches arrive (the kernel
   // fills the next one meanwhile); nothing is held but the current chunk.

@@ -4,7 +4,7 @@
  * `nexthopSelector`, what `nexthops()` does, without loading RxJS (see
  * commands/route.ts).
  */
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { linkNames } from '../link-names.js';
 import { nexthopFormat } from '../nexthop-format.js';
 import { objectOutput } from '../object-output.js';
@@ -29,7 +29,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const options = dumpOptions(ctx);
   const links = await linkNames(options);
   const filter: NexthopFilter = {};
-  if (ctx.family) filter.family = ctx.family;
+  if (inetFamily(ctx.family)) filter.family = inetFamily(ctx.family);
   let id: number | undefined;
   const value = (i: number): string => {
     const next = args[i];

@@ -9,7 +9,7 @@
  * RxJS (60 ms of a 110 ms start), on a readAhead socket, so the kernel fills
  * the next batch while this one is printed.
  */
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { inetPrefix } from '../inet-prefix.js';
 import { linkNames, type LinkNames } from '../link-names.js';
 import { nexthopJson, nexthopText } from '../nexthop-format.js';
@@ -83,22 +83,9 @@ IOAM6HDR := trace prealloc type IOAM6_TRACE_TYPE ns IOAM6_NAMESPACE size IOAM6_T
 XFRMINFO := if_id IF_ID [ link_dev LINK ]
 ROUTE_GET_FLAGS := [ fibmatch ]`;
 
-/** The global options this command reads that not every CliContext carries yet. */
-type RouteContext = CliContext & { oneline?: boolean; statsLevel?: number };
-
-/** The verbs of do_iproute, in its order of checks; the write verbs nlrx does not have. */
-const VERBS = ['add', 'change', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'show', 'lst', 'get',
-  'flush', 'save', 'restore', 'showdump', 'help'] as const;
-
-/** do_iproute's dispatch: the verb `word` abbreviates, first match wins (`s` is show, `g` get). */
-function routeVerb(word: string): (typeof VERBS)[number] | undefined {
-  if (word === 'chg') return 'change';
-  return VERBS.find((verb) => matches(word, verb));
-}
-
 /** The preferred family as ip's number: -4, -6 or none (other -f families read no IP routes). */
 function preferredFamily(ctx: CliContext): number {
-  const family = ctx.family as string | undefined;
+  const family = inetFamily(ctx.family);
   return family === 'inet' ? AF_INET : family === 'inet6' ? AF_INET6 : AF_UNSPEC;
 }
 
@@ -137,21 +124,10 @@ function kernelError(error: NetlinkKernelError, dump: boolean): UsageError {
  * await run(ctx, 'show', ['table', 'all']);
  */
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
-  let word = verb;
-  let rest = args;
-  // nlrx's main passes `show` for a word it does not know as a verb: ip's read-only verbs are read here
-  // (a write verb's abbreviation there is a selector word: `c` after `show` is `cached`).
-  const first = args.length > 0 ? routeVerb(args[0]) : undefined;
-  if (verb === 'show' && (first === 'get' || first === 'show' || first === 'list' || first === 'lst')) {
-    word = args[0];
-    rest = args.slice(1);
-  }
-  const resolved = routeVerb(word);
-  if (resolved === 'list' || resolved === 'show' || resolved === 'lst') return show(ctx, rest);
-  if (resolved === 'get') return get(ctx, rest);
-  if (resolved === 'help') throw new UsageError(USAGE, 255);
-  if (resolved !== undefined) throw new UsageError(`nlrx does not change routes: "ip route ${resolved}" is not read-only.`, 255);
-  throw new UsageError(`Command "${word}" is unknown, try "ip route help".`, 255);
+  // main has read the verb as ip's do_iproute does (abbreviations, write verbs refused).
+  if (verb === 'get') return get(ctx, args);
+  if (verb === 'help') throw new UsageError(USAGE, 255);
+  return show(ctx, args);
 }
 
 /** The nexthop objects of the namespace by id, as `nh_info` prints them (only with -d). */
@@ -171,7 +147,7 @@ async function nexthopInfo(links: LinkNames, options: ForEachDumpOptions): Promi
   };
 }
 
-async function show(ctx: RouteContext, args: readonly string[]): Promise<void> {
+async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
   const selector = parseRouteSelector(args, preferredFamily(ctx));
   if (selector.help) throw new UsageError(USAGE, 255);
   // One socket serves every dump: the link names, the nexthops (-d), then the routes.
@@ -183,7 +159,7 @@ async function show(ctx: RouteContext, args: readonly string[]): Promise<void> {
     selector.filter.ifindex = selector.oif;
   }
   const format: RouteFormat = {
-    links, details: ctx.details, stats: ctx.stats, oneline: ctx.oneline === true, ...hiddenFields(selector),
+    links, details: ctx.details, stats: ctx.stats, oneline: ctx.oneline, ...hiddenFields(selector),
   };
   if (ctx.details) format.nexthop = await nexthopInfo(links, options);
   const out = objectOutput(ctx, routeFormat(format));
@@ -298,7 +274,7 @@ function addressText(family: number, bytes: Uint8Array): string {
   return words.join(':');
 }
 
-async function get(ctx: RouteContext, args: readonly string[]): Promise<void> {
+async function get(ctx: CliContext, args: readonly string[]): Promise<void> {
   const parsed = parseGet(args, preferredFamily(ctx));
   // ip warns while it reads its arguments, before it looks up a device.
   for (const warning of parsed.warnings) process.stderr.write(warning);
@@ -320,7 +296,7 @@ async function get(ctx: RouteContext, args: readonly string[]): Promise<void> {
     return answer;
   };
   const format: RouteFormat = {
-    links, details: ctx.details, stats: ctx.stats, table: false, oif: false, protocol: false, oneline: ctx.oneline === true,
+    links, details: ctx.details, stats: ctx.stats, table: false, oif: false, protocol: false, oneline: ctx.oneline,
   };
   const print = (route: Route | undefined, json: boolean): void => {
     const out = objectOutput({ ...ctx, json }, routeFormat(format));

@@ -3,7 +3,7 @@
  * `-j` included. The dump runs with `forEachDumpBatch` and `ruleSelector`,
  * what `rules()` does, without loading RxJS (see commands/route.ts).
  */
-import { UsageError, type CliContext } from '../cli-context.js';
+import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
 import { objectOutput } from '../object-output.js';
 import { routeTables } from '../route-names.js';
 import { ruleFormat } from '../rule-format.js';
@@ -24,7 +24,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     ctx.write(`${USAGE}\n`);
     return;
   }
-  const filter: RuleFilter = { family: ctx.family ?? 'inet' };
+  const filter: RuleFilter = { family: inetFamily(ctx.family) ?? 'inet' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg.length > 0 && ('lookup'.startsWith(arg) || 'table'.startsWith(arg))) {
