@@ -6,7 +6,7 @@
  * the word is not one.
  */
 import { inetBytes } from '../codec/address-text.js';
-import { AF_INET, AF_INET6, AF_UNSPEC } from '../route/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../route/constants.js';
 import { UsageError } from './cli-context.js';
 
 /**
@@ -74,7 +74,11 @@ export function parseInetPrefix(text: string, family: number): InetPrefix | unde
     prefix = { family, bytes: new Uint8Array(16), bitlen: 0, lengthGiven: word === 'default' };
     return prefix;
   }
-  if (word.includes(':')) {
+  if (family === AF_MPLS) {
+    // An MPLS label (20 bits): parsed so that ip's errors match; nlrx reads no MPLS routes.
+    if (!/^[0-9]+$/.test(word) || Number(word) > 0xfffff) return undefined;
+    prefix = { family: AF_MPLS, bytes: new Uint8Array(4), bitlen: 20, lengthGiven: false };
+  } else if (word.includes(':')) {
     if (family !== AF_UNSPEC && family !== AF_INET6) return undefined;
     const bytes = inetBytes(word);
     if (!bytes || bytes.length !== 16) return undefined;
@@ -96,7 +100,14 @@ export function parseInetPrefix(text: string, family: number): InetPrefix | unde
 
 /** family_name_verbose(): what ip calls the family it expected. */
 function familyWords(family: number): string {
-  return family === AF_INET ? 'inet' : family === AF_INET6 ? 'inet6' : family === AF_UNSPEC ? 'any valid' : 'link';
+  switch (family) {
+    case AF_INET: return 'inet';
+    case AF_INET6: return 'inet6';
+    case AF_MPLS: return 'mpls';
+    case AF_BRIDGE: return 'bridge';
+    case AF_UNSPEC: return 'any valid';
+    default: return '???';
+  }
 }
 
 /**
@@ -107,6 +118,9 @@ function familyWords(family: number): string {
  * inetPrefix('2001:db8::/32', AF_INET); // throws 'Error: inet prefix is expected rather than "2001:db8::/32".'
  */
 export function inetPrefix(text: string, family: number): InetPrefix {
+  if (family === AF_PACKET) {
+    throw new UsageError(`Error: "${text}" may be inet prefix, but it is not allowed in this context.`, 1);
+  }
   const prefix = parseInetPrefix(text, family);
   if (!prefix) throw new UsageError(`Error: ${familyWords(family)} prefix is expected rather than "${text}".`, 1);
   return prefix;

@@ -9,7 +9,7 @@
  * RxJS (60 ms of a 110 ms start), on a readAhead socket, so the kernel fills
  * the next batch while this one is printed.
  */
-import { UsageError, inetFamily, type CliContext } from '../cli-context.js';
+import { UsageError, type CliContext } from '../cli-context.js';
 import { inetPrefix } from '../inet-prefix.js';
 import { linkNames, type LinkNames } from '../link-names.js';
 import { nexthopJson, nexthopText } from '../nexthop-format.js';
@@ -18,7 +18,7 @@ import { routeFormat, type RouteFormat } from '../route-format.js';
 import { dsfieldId, ipProtocolId, parseUnsigned } from '../route-names.js';
 import { hiddenFields, matches, parseRouteSelector, routeSelected } from '../route-selector.js';
 import { NetlinkKernelError } from '../../errors.js';
-import { AF_INET, AF_INET6, AF_UNSPEC } from '../../route/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../route/constants.js';
 import { nexthopRequest, nexthopSelector, type Nexthop } from '../../route/nexthop-decode.js';
 import {
   routeGetRequest, routeGetSelector, routeRequest, routeSelector, type Route, type RouteQuery,
@@ -83,10 +83,16 @@ IOAM6HDR := trace prealloc type IOAM6_TRACE_TYPE ns IOAM6_NAMESPACE size IOAM6_T
 XFRMINFO := if_id IF_ID [ link_dev LINK ]
 ROUTE_GET_FLAGS := [ fibmatch ]`;
 
-/** The preferred family as ip's number: -4, -6 or none (other -f families read no IP routes). */
+/** ip's preferred_family: -4, -6, -0 (link), -M (mpls), -B (bridge), or none. */
 function preferredFamily(ctx: CliContext): number {
-  const family = inetFamily(ctx.family);
-  return family === 'inet' ? AF_INET : family === 'inet6' ? AF_INET6 : AF_UNSPEC;
+  switch (ctx.family) {
+    case 'inet': return AF_INET;
+    case 'inet6': return AF_INET6;
+    case 'link': return AF_PACKET;
+    case 'mpls': return AF_MPLS;
+    case 'bridge': return AF_BRIDGE;
+    default: return AF_UNSPEC;
+  }
 }
 
 /** ll_name_to_index: a device name, or `ifN`, or the UsageError of nodev() (exit 1). */
@@ -163,6 +169,11 @@ async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
   };
   if (ctx.details) format.nexthop = await nexthopInfo(links, options);
   const out = objectOutput(ctx, routeFormat(format));
+  if (selector.family !== AF_UNSPEC && selector.family !== AF_INET && selector.family !== AF_INET6) {
+    // -0 and -B name families without routes; MPLS routes nlrx does not read (this kernel has no MPLS to compare with).
+    out.end();
+    return;
+  }
   const select = routeSelector(selector.filter);
   try {
     await forEachDumpBatch(routeRequest(selector.filter), (batch) => {
