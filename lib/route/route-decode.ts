@@ -23,7 +23,7 @@ import {
   RTA_CACHEINFO, RTA_CACHEINFO_SIZE, RTA_DPORT, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW,
   RTA_GATEWAY, RTA_IIF, RTA_IP_PROTO, RTA_MARK, RTA_METRICS, RTA_MULTIPATH, RTA_NEWDST, RTA_NH_ID, RTA_OIF, RTA_PAD,
   RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SPORT, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID, RTA_VIA,
-  RTM_F_CLONED, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTMSG_SIZE, RT_TABLE_LOCAL, RT_TABLE_MAIN,
+  RTM_F_CLONED, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RTMSG_SIZE, RT_TABLE_LOCAL, RT_TABLE_MAIN,
 } from './route-constants.js';
 import { metricAttributes, type RouteMetrics } from './route-metrics.js';
 
@@ -367,6 +367,8 @@ export interface RouteQuery {
   tos?: number;
   /** RTM_F_FIB_MATCH: the matching FIB entry rather than the resolved route. */
   fibMatch?: boolean;
+  /** RTM_F_NOTIFY (`ip route get … notify`): the kernel marks the route it resolves (RTCF_NOTIFY) and keeps the mark. */
+  notify?: boolean;
 }
 
 /** What RTM_GETROUTE for one route may carry (inet_rtm_valid_getroute_req / inet6_rtm_valid_getroute_req). */
@@ -405,7 +407,8 @@ export function routeGetRequest(query: RouteQuery): DumpRequest {
   const src = query.src === undefined ? undefined : queryAddress(query.src, 'source');
   if (src && src.length !== dst.length) throw new NetlinkError('source and destination are of different families', constants.errno.EINVAL);
   const family = dst.length === 4 ? AF_INET : AF_INET6;
-  const flags = (family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (query.fibMatch ? RTM_F_FIB_MATCH : 0);
+  const flags = (family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (query.fibMatch ? RTM_F_FIB_MATCH : 0) |
+    (query.notify ? RTM_F_NOTIFY : 0);
   const payload = routeGetMessage.encode({
     family, dstLen: dst.length * 8, srcLen: src ? src.length * 8 : 0, tos: query.tos ?? 0, flags,
   }, {

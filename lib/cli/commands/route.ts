@@ -237,7 +237,7 @@ function parseGet(args: readonly string[], preferred: number): GetArgs {
     } else if (matches(arg, 'oif') || arg === 'dev') {
       parsed.oifName = next();
     } else if (matches(arg, 'notify')) {
-      // RTM_F_NOTIFY: the kernel answers the same; nothing to print differently.
+      q.notify = true;
     } else if (matches(arg, 'connected')) {
       parsed.connected = true;
     } else if (matches(arg, 'vrf')) {
