@@ -152,3 +152,19 @@ export function prefixMatches(a: Uint8Array, b: Uint8Array, bits: number): boole
 export function addressBytes(text: string | undefined): Uint8Array {
   return (text === undefined ? undefined : inetBytes(text)) ?? new Uint8Array(16);
 }
+
+/**
+ * inetAddress is get_addr: one address (no prefix length), or the UsageError
+ * ip exits with (status 1) when `text` is not one.
+ *
+ * @example
+ * inetAddress('x', AF_INET); // throws 'Error: inet address is expected rather than "x".'
+ */
+export function inetAddress(text: string, family: number): InetPrefix {
+  if (family === AF_PACKET) {
+    throw new UsageError(`Error: "${text}" may be inet address, but it is not allowed in this context.`, 1);
+  }
+  const address = text.includes('/') ? undefined : parseInetPrefix(text, family);
+  if (!address) throw new UsageError(`Error: ${familyWords(family)} address is expected rather than "${text}".`, 1);
+  return address;
+}

@@ -369,6 +369,11 @@ export interface RouteQuery {
   fibMatch?: boolean;
   /** RTM_F_NOTIFY (`ip route get … notify`): the kernel marks the route it resolves (RTCF_NOTIFY) and keeps the mark. */
   notify?: boolean;
+  /**
+   * RTA_NEWDST, which `ip route get … as ADDRESS` sends: an MPLS label swap,
+   * which IPv4 and IPv6 lookups refuse (EINVAL, with the kernel's reason).
+   */
+  newdst?: string;
 }
 
 /** What RTM_GETROUTE for one route may carry (inet_rtm_valid_getroute_req / inet6_rtm_valid_getroute_req). */
@@ -382,6 +387,7 @@ const routeGetMessage = describeMessage<Record<string, unknown>>('RTM_GETROUTE',
   ipProto: attr(RTA_IP_PROTO, u8),
   sport: attr(RTA_SPORT, be16),
   dport: attr(RTA_DPORT, be16),
+  newdst: attr(RTA_NEWDST, binary),
 }));
 
 function queryAddress(text: string, what: string): Uint8Array {
@@ -414,6 +420,7 @@ export function routeGetRequest(query: RouteQuery): DumpRequest {
   }, {
     dst, src, iif: query.iif, oif: query.oif, mark: query.mark || undefined, uid: query.uid,
     ipProto: query.ipProto, sport: query.sport, dport: query.dport,
+    newdst: query.newdst === undefined ? undefined : queryAddress(query.newdst, 'new destination'),
   });
   return { protocol: NETLINK_ROUTE, type: RTM_GETROUTE, dump: false, payload };
 }

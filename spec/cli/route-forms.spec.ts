@@ -113,7 +113,8 @@ const GET: readonly string[][] = [
   ['route', 'get', '10.9.1.1', 'vrf', 'v0'], ['route', 'get', '10.9.1.1', 'sport', 'x'],
   ['route', 'get', '10.9.1.1', 'ipproto', 'bogus'], ['route', 'get', '10.9.1.1', 'uid', 'x'],
   ['route', 'get', '10.9.1.1', 'mark', 'x'], ['route', 'get', '10.9.1.1', 'tos', 'x'], ['route', 'get', '10.9.1.1', 'from'],
-  ['route', 'get', 'help'],
+  ['route', 'get', 'help'], ['route', 'get', '10.9.1.1', 'as', '10.1.1.1'], ['-6', 'route', 'get', '2001:db8:5::1', 'as', '2001:db8::9'],
+  ['route', 'get', '10.9.1.1', 'as', 'to', 'x'], ['route', 'get', '10.9.1.1', 'as'], ['route', 'get', '10.9.1.1', 'dev'],
   // Realms and TOS routes, which the routing fixture lacks.
   ['route', 'show', 'realms', '1/2'], ['route', 'show', 'realms', '2'], ['route', 'show', 'realms', '1/'],
   ['-j', 'route', 'show', 'realms', '1/2'], ['route', 'show', 'tos', '0x10'], ['-j', 'route', 'show'], ['route', 'show'],

@@ -10,7 +10,7 @@
  * the next batch while this one is printed.
  */
 import { UsageError, type CliContext } from '../cli-context.js';
-import { inetPrefix } from '../inet-prefix.js';
+import { inetAddress, inetPrefix } from '../inet-prefix.js';
 import { linkNames, type LinkNames } from '../link-names.js';
 import { nexthopJson, nexthopText } from '../nexthop-format.js';
 import { objectOutput } from '../object-output.js';
@@ -249,6 +249,12 @@ function parseGet(args: readonly string[], preferred: number): GetArgs {
       q.uid = uid;
     } else if (matches(arg, 'fibmatch')) {
       q.fibMatch = true;
+    } else if (arg === 'as') {
+      let text = next();
+      if (text === 'to') text = next();
+      const address = inetAddress(text, parsed.family);
+      if (parsed.family === AF_UNSPEC) parsed.family = address.family;
+      q.newdst = addressText(address.family, address.bytes);
     } else if (matches(arg, 'sport') || matches(arg, 'dport')) {
       const which = matches(arg, 'sport') ? 'sport' : 'dport';
       const text = next();
