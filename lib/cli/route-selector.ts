@@ -10,6 +10,7 @@ import { AF_INET, AF_INET6, AF_UNSPEC } from '../route/constants.js';
 import { RT_TABLE_MAIN } from '../route/route-constants.js';
 import type { Route, RouteFilter } from '../route/route-decode.js';
 import { UsageError } from './cli-context.js';
+import { ipMatches as matches } from './ip-matches.js';
 import { addressBytes, inetPrefix, prefixMatches, type InetPrefix } from './inet-prefix.js';
 import {
   dsfieldId, parseUnsigned, realmsId, routeProtocols, routeScopes, routeTables, routeTypeId,
@@ -52,11 +53,6 @@ export interface RouteSelector {
   prefsrc?: InetPrefix;
   /** `help` given where ip prints its usage. */
   help: boolean;
-}
-
-/** matches() of iproute2: `arg` is a non-empty prefix of `word`. */
-export function matches(arg: string, word: string): boolean {
-  return arg.length > 0 && word.startsWith(arg);
 }
 
 /** invarg(): ip's wording for a bad value, exit status 255. */
