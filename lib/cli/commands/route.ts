@@ -141,12 +141,17 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
 async function nexthopInfo(links: LinkNames, options: ForEachDumpOptions): Promise<RouteFormat['nexthop']> {
   const byId = new Map<number, Nexthop>();
   const select = nexthopSelector({});
-  await forEachDumpBatch(nexthopRequest({}), (batch) => {
-    for (const msg of batch) {
-      const nh = select(msg);
-      if (nh?.id !== undefined) byId.set(nh.id, nh);
-    }
-  }, options);
+  try {
+    await forEachDumpBatch(nexthopRequest({}), (batch) => {
+      for (const msg of batch) {
+        const nh = select(msg);
+        if (nh?.id !== undefined) byId.set(nh.id, nh);
+      }
+    }, options);
+  } catch (error) {
+    // A kernel without nexthop objects (before 5.3) has no nh_info to print: ip prints the routes without it.
+    if (!(error instanceof NetlinkKernelError)) throw error;
+  }
   return (id) => {
     const nh = byId.get(id);
     if (!nh) return undefined;
