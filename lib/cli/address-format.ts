@@ -12,6 +12,7 @@ import {
 import type { Link } from '../route/link-decode.js';
 import type { ObjectFormat } from './object-output.js';
 import { ADDRESS_FLAG_NAMES, scopeName } from './names.js';
+import { familyColor, paint } from './ip-color.js';
 
 /** print_ifa_flags(): each flag by name, `dynamic` for a missing permanent, `temporary` for IPv6 secondary. */
 function flagEntries(addr: Address): [string, true][] {
@@ -80,21 +81,22 @@ export function addressJson(addr: Address): JsonObject {
  * `valid_lft` line, as `ip address show` prints them.
  *
  * @example
- * ctx.write(addrs.map(addressText).join(''));
+ * ctx.write(addrs.map((a) => addressText(a)).join(''));
  */
-export function addressText(addr: Address): string {
+export function addressText(addr: Address, color = false): string {
+  const tint = (text: string) => paint(color, familyColor(addr.family), text);
   const family = addr.family === AF_INET ? 'inet' : addr.family === AF_INET6 ? 'inet6' : `family ${addr.family}`;
   let line = `    ${family} `;
   const local = addr.local ?? addr.address;
   const peer = addr.address ?? addr.local;
   if (local !== undefined) {
-    line += local;
-    if (peer !== undefined && peer !== local) line += ` peer ${peer}`;
+    line += tint(local);
+    if (peer !== undefined && peer !== local) line += ` peer ${tint(peer)}`;
     line += `/${addr.prefixlen} `;
   }
   if (addr.metric !== undefined) line += `metric ${addr.metric} `;
-  if (addr.broadcast !== undefined) line += `brd ${addr.broadcast} `;
-  if (addr.anycast !== undefined) line += `any ${addr.anycast} `;
+  if (addr.broadcast !== undefined) line += `brd ${tint(`${addr.broadcast} `)}`;
+  if (addr.anycast !== undefined) line += `any ${tint(`${addr.anycast} `)}`;
   line += `scope ${scopeName(addr.scope)} `;
   for (const [name] of flagEntries(addr)) line += `${name} `;
   const rest = leftoverFlags(addr);
@@ -132,10 +134,11 @@ export function addressBriefJson(addr: Address): JsonObject {
  * @example
  * addressBriefText(addr); // '10.0.0.1/24 '
  */
-export function addressBriefText(addr: Address): string {
+export function addressBriefText(addr: Address, color = false): string {
+  const tint = (text: string) => paint(color, familyColor(addr.family), text);
   const local = addr.local ?? addr.address;
   const peer = addr.address ?? addr.local;
-  return `${local ?? ''}${peer !== undefined && peer !== local ? ` peer ${peer}` : ''}/${addr.prefixlen} `;
+  return `${tint(local ?? '')}${peer !== undefined && peer !== local ? ` peer ${tint(peer)}` : ''}/${addr.prefixlen} `;
 }
 
 /**
@@ -174,7 +177,7 @@ export function linkAddressesFormat(listing: AddressListing): ObjectFormat<Link>
   const { view, packet, labels } = listing;
   const jsonOf = (toJson: (a: Address) => JsonObject) => (a: Address): JsonObject => (listing.selected(a) ? toJson(a) : {});
   const onelineAddress = (link: Link, addr: Address) =>
-    oneline(`${addr.ifindex}: ${indexName(view.byIndex, addr.ifindex)}${addressText(addr)}`);
+    oneline(`${addr.ifindex}: ${indexName(view.byIndex, addr.ifindex)}${addressText(addr, view.color)}`);
   return {
     json: (link) => {
       if (!listing.shown(link)) return '{}';
@@ -201,11 +204,11 @@ export function linkAddressesFormat(listing: AddressListing): ObjectFormat<Link>
         return view.oneline ? oneline(linkText(link, view)) : linkText(link, view);
       }
       const addrs = listing.addresses(link).filter((a) => listing.selected(a));
-      if (view.brief) return `${labels ? '' : linkBriefText(link, view, false)}${addrs.map(addressBriefText).join('')}\n`;
+      if (view.brief) return `${labels ? '' : linkBriefText(link, view, false)}${addrs.map((a) => addressBriefText(a, view.color)).join('')}\n`;
       if (view.oneline) return addrs.map((a) => onelineAddress(link, a)).join('');
       const head = labels ? '' : linkText(link, view);
       // ip address -s prints the link's counters after its addresses.
-      return head + addrs.map(addressText).join('') + (labels ? '' : linkStatsText(link, view));
+      return head + addrs.map((a) => addressText(a, view.color)).join('') + (labels ? '' : linkStatsText(link, view));
     },
   };
 }

@@ -28,7 +28,8 @@ export interface CliContext {
   oneline: boolean;
   /**
    * `-c[olor][=always|auto|never]`: whether ip would colour its text output
-   * (always, or auto on a terminal; never with `-j`). nlrx writes no colours yet.
+   * (`-c` alone is always; auto only on a terminal; never with `-j`). Objects
+   * colour with ip-color.ts's `paint` (link and address do).
    */
   color: boolean;
   /** Writes to standard output. */

@@ -5,6 +5,8 @@
 import type { ObjectFormat } from './object-output.js';
 import { IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, type Link } from '../route/link-decode.js';
 import type { LinkStats64 } from '../route/link-info.js';
+import { operstateColor, paint } from './ip-color.js';
+import { kindDetails, slaveKindDetails } from './link-kind-format.js';
 import {
   ADDR_GEN_MODES, LINK_FLAG_NAMES, LINK_MODES, OPER_STATES, groupName, linkTypeName,
 } from './names.js';
@@ -32,6 +34,8 @@ export interface LinkView {
   /** `-br`: one line a link (`print_linkinfo_brief()`); `-o`: each link's lines joined by `\\`. */
   brief?: boolean;
   oneline?: boolean;
+  /** `-c`: ip's colours in text (see ip-color.ts). */
+  color?: boolean;
   details: boolean;
   stats: boolean;
   /** How many `-s` were given (default 1 when `stats`): 2 adds the error counters. */
@@ -114,12 +118,31 @@ function stats64Json(s: LinkStats64, link: Link, level: number): JsonObject {
   return { rx, tx };
 }
 
-function linkinfoJson(link: Link): JsonObject {
+function linkinfoJson(link: Link, view: LinkView): JsonObject {
   const info = link.linkinfo!;
+  const name = (i: number) => indexName(view.byIndex, i);
   const out: JsonObject = {};
-  if (info.kind !== undefined) out.info_kind = info.kind;
-  if (info.slaveKind !== undefined) out.info_slave_kind = info.slaveKind;
+  if (info.kind !== undefined) {
+    out.info_kind = info.kind;
+    const data = kindDetails(link, name);
+    if (data) out.info_data = data.json;
+  }
+  if (info.slaveKind !== undefined) {
+    out.info_slave_kind = info.slaveKind;
+    const data = slaveKindDetails(link, name);
+    if (data) out.info_slave_data = data.json;
+  }
   return out;
+}
+
+/** print_linktype() in text: each kind on its own line, then what its link_util prints. */
+function linkinfoText(link: Link, view: LinkView): string {
+  const info = link.linkinfo;
+  const name = (i: number) => indexName(view.byIndex, i);
+  let text = '';
+  if (info?.kind) text += `\n    ${info.kind} ${kindDetails(link, name)?.text ?? ''}`;
+  if (info?.slaveKind) text += `\n    ${info.slaveKind}_slave ${slaveKindDetails(link, name)?.text ?? ''}`;
+  return text;
 }
 
 /**
@@ -167,7 +190,7 @@ export function linkJson(link: Link, view: LinkView): JsonObject {
     if (link.allmulti !== undefined) out.allmulti = link.allmulti;
     if (link.minMtu !== undefined) out.min_mtu = link.minMtu;
     if (link.maxMtu !== undefined) out.max_mtu = link.maxMtu;
-    if (link.linkinfo) out.linkinfo = linkinfoJson(link);
+    if (link.linkinfo) out.linkinfo = linkinfoJson(link, view);
     if (view.doLink && link.inet6AddrGenMode !== undefined) {
       out.inet6_addr_gen_mode = ADDR_GEN_MODES[link.inet6AddrGenMode] ?? `0x${link.inet6AddrGenMode.toString(16).padStart(2, '0')}`;
     }
@@ -267,20 +290,22 @@ export function linkText(link: Link, view: LinkView): string {
     else if (link.linkNetnsid !== undefined) name += `@if${link.link}`;
     else name += `@${indexName(view.byIndex, link.link)}`;
   }
-  let line = `${link.ifindex}: ${name}: <${flagNames(link.flags, isMDown(link, view)).join(',')}> `;
+  let line = `${link.ifindex}: ${paint(view.color, 'ifname', `${name}: `)}<${flagNames(link.flags, isMDown(link, view)).join(',')}> `;
   if (link.mtu !== undefined) line += `mtu ${link.mtu} `;
   if (link.qdisc !== undefined) line += `qdisc ${link.qdisc} `;
   if (link.master !== undefined) line += `master ${indexName(view.byIndex, link.master)} `;
   if (link.operstate !== undefined) {
-    line += link.operstate < OPER_STATES.length ? `state ${OPER_STATES[link.operstate]} ` : `state 0x${link.operstate.toString(16)} `;
+    line += link.operstate < OPER_STATES.length
+      ? `state ${paint(view.color, operstateColor(link.operstate), `${OPER_STATES[link.operstate]} `)}`
+      : `state 0x${link.operstate.toString(16)} `;
   }
   if (view.doLink && link.linkmode !== undefined) line += `mode ${LINK_MODES[link.linkmode] ?? link.linkmode} `;
   if (link.group !== undefined) line += `group ${groupName(link.group)} `;
   if (link.txqlen && view.showQueue !== false) line += `qlen ${link.txqlen}`;
   if (view.family === undefined || view.details) {
     line += `\n    link/${linkTypeName(link.type)} `;
-    if (link.address !== undefined) line += link.address;
-    if (link.broadcast !== undefined) line += `${link.flags & IFF_POINTOPOINT ? ' peer ' : ' brd '}${link.broadcast}`;
+    if (link.address !== undefined) line += paint(view.color, 'mac', link.address);
+    if (link.broadcast !== undefined) line += `${link.flags & IFF_POINTOPOINT ? ' peer ' : ' brd '}${paint(view.color, 'mac', link.broadcast)}`;
     if (link.permAddress !== undefined && link.permAddress !== link.address) line += ` permaddr ${link.permAddress}`;
   }
   if (link.linkNetnsid !== undefined) line += linkNetnsText(link.linkNetnsid, view);
@@ -290,8 +315,7 @@ export function linkText(link: Link, view: LinkView): string {
     if (link.allmulti !== undefined) line += ` allmulti ${link.allmulti} `;
     if (link.minMtu !== undefined) line += `minmtu ${link.minMtu} `;
     if (link.maxMtu !== undefined) line += `maxmtu ${link.maxMtu} `;
-    if (link.linkinfo?.kind) line += `\n    ${link.linkinfo.kind} `;
-    if (link.linkinfo?.slaveKind) line += `\n    ${link.linkinfo.slaveKind}_slave `;
+    line += linkinfoText(link, view);
     if (view.doLink && link.inet6AddrGenMode !== undefined) line += `addrgenmode ${ADDR_GEN_MODES[link.inet6AddrGenMode] ?? link.inet6AddrGenMode} `;
     if (link.numTxQueues !== undefined) line += `numtxqueues ${link.numTxQueues} `;
     if (link.numRxQueues !== undefined) line += `numrxqueues ${link.numRxQueues} `;
@@ -370,14 +394,14 @@ export function linkBriefJson(link: Link, view: LinkView, withAddress: boolean):
  * linkBriefText(link, view, true); // 'lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n'
  */
 export function linkBriefText(link: Link, view: LinkView, withAddress: boolean): string {
-  let line = `${briefName(link, view).padEnd(16)} `;
+  let line = paint(view.color, 'ifname', `${briefName(link, view).padEnd(16)} `);
   if (link.operstate !== undefined) {
     line += link.operstate < OPER_STATES.length
-      ? `${OPER_STATES[link.operstate].padEnd(14)} `
+      ? paint(view.color, operstateColor(link.operstate), `${OPER_STATES[link.operstate].padEnd(14)} `)
       : `state 0x${link.operstate.toString(16)} `;
   }
   if (withAddress) {
-    if (link.address !== undefined) line += `${link.address} `;
+    if (link.address !== undefined) line += paint(view.color, 'mac', `${link.address} `);
     line += `<${flagNames(link.flags, isMDown(link, view)).join(',')}> \n`;
   }
   return line;

@@ -95,6 +95,27 @@ export function prettyJson(value: unknown): string {
   return out;
 }
 
+/** What rawJsonNumber wraps a number's text in, and how its JSON string form is found again. */
+const RAW = '\u0001';
+const RAW_STRING = /"\\u0001([-0-9.]+)"/g;
+
+/**
+ * rawJsonNumber is a JSON number written as given — `0.00`, as ip's
+ * jsonw_printf() writes the bridge timers — where JSON.stringify would
+ * write `0`: a marker string that JsonArrayWriter turns back into the bare
+ * number text, with or without -p.
+ *
+ * @example
+ * JSON.stringify({ gc_timer: rawJsonNumber('0.00') }); // written by JsonArrayWriter as {"gc_timer":0.00}
+ */
+export function rawJsonNumber(text: string): string {
+  return `${RAW}${text}`;
+}
+
+function unraw(json: string): string {
+  return json.includes('\\u0001') ? json.replace(RAW_STRING, '$1') : json;
+}
+
 /**
  * JsonArrayWriter streams `[obj,obj,…]\n` in large chunks (one write per
  * ~64 KiB, not per object), or with `-p` collects and pretty-prints at the end.
@@ -116,7 +137,7 @@ export class JsonArrayWriter {
       this.#items.push(json);
       return;
     }
-    this.#chunk += this.#first ? json : `,${json}`;
+    this.#chunk += this.#first ? unraw(json) : `,${unraw(json)}`;
     this.#first = false;
     if (this.#chunk.length >= 65536) {
       this.write(this.#chunk);
@@ -125,7 +146,7 @@ export class JsonArrayWriter {
   }
 
   end(): void {
-    if (this.pretty) this.write(`${prettyJson(JSON.parse(`[${this.#items.join(',')}]`))}\n`);
+    if (this.pretty) this.write(`${unraw(prettyJson(JSON.parse(`[${this.#items.join(',')}]`)))}\n`);
     else this.write(`${this.#chunk}]\n`);
   }
 }

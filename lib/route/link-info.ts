@@ -9,8 +9,9 @@ import type { RawAttribute } from '../codec/raw-attribute.js';
 import { NetlinkDecodeError } from '../errors.js';
 import { AF_INET6 } from './constants.js';
 import {
-  bridgeAttributes, bridgePortAttributes, vethAttributes, vxlanAttributes, type BridgeInfo, type BridgePortInfo,
-  type VethInfo, type VxlanInfo,
+  bridgeAttributes, bridgePortAttributes, macvlanAttributes, vethAttributes, vrfAttributes, vrfPortAttributes,
+  vxlanAttributes, type BridgeInfo, type BridgePortInfo, type MacvlanInfo, type VethInfo, type VrfInfo, type VrfPortInfo,
+  type VxlanInfo,
 } from './link-kinds.js';
 
 export * from './link-kinds.js';
@@ -28,7 +29,7 @@ export const IFLA_INET6_ADDR_GEN_MODE = 8;
 
 /**
  * LinkInfo is IFLA_LINKINFO: the device kind ("veth", "bridge" …), the kind's
- * attributes where described (`bridge`, `vxlan`, `veth`), the port's master
+ * attributes where described (`bridge`, `vxlan`, `veth`, `macvlan`, `vrf`), the port's master
  * kind and its data (`bridgePort`), and every other nested attribute raw.
  * `Peer` is what a veth peer decodes to (a `Link`).
  *
@@ -41,7 +42,10 @@ export interface LinkInfo<Peer = unknown> {
   bridge?: BridgeInfo;
   vxlan?: VxlanInfo;
   veth?: VethInfo<Peer>;
+  macvlan?: MacvlanInfo;
+  vrf?: VrfInfo;
   bridgePort?: BridgePortInfo;
+  vrfPort?: VrfPortInfo;
   /** IFLA_INFO_DATA of kinds not decoded here, raw attributes. */
   data?: RawAttribute[];
   /** IFLA_INFO_SLAVE_DATA of slave kinds not decoded here. */
@@ -143,8 +147,14 @@ export function linkInfoAttributes<Peer>(vethPeer: AttributeType<Peer>): Attribu
       bridge: ['bridge', bridgeAttributes],
       vxlan: ['vxlan', vxlanAttributes],
       veth: ['veth', vethAttributes(vethPeer)],
+      macvlan: ['macvlan', macvlanAttributes],
+      macvtap: ['macvlan', macvlanAttributes],
+      vrf: ['vrf', vrfAttributes],
     }),
-    slaveData: subMessages(IFLA_INFO_SLAVE_DATA, 'slaveKind', { bridge: ['bridgePort', bridgePortAttributes] }),
+    slaveData: subMessages(IFLA_INFO_SLAVE_DATA, 'slaveKind', {
+      bridge: ['bridgePort', bridgePortAttributes],
+      vrf: ['vrfPort', vrfPortAttributes],
+    }),
   }, { context: ['RTM_NEWLINK', 'IFLA_LINKINFO'] });
 }
 

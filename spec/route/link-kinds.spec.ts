@@ -57,11 +57,11 @@ describe('IFLA_LINKINFO sub-messages (crafted bytes)', () => {
     const link = decodeLink(newlink(ifinfomsg(3, linkinfo(
       attribute(IFLA_INFO_KIND, text('bridge')),
       attribute(IFLA_INFO_DATA, attribute(IFLA_BR_FORWARD_DELAY, u32(1500)), attribute(IFLA_BR_PAD, Buffer.alloc(8)),
-        attribute(9, Buffer.from([0, 0])), attribute(200, u32(7))),
+        attribute(47, Buffer.from([0, 0])), attribute(200, u32(7))),
     ))));
     expect(link.linkinfo?.bridge).toEqual({
       forwardDelay: 1500,
-      unknown: [{ type: 9, data: Uint8Array.from([0, 0]) }, { type: 200, data: Uint8Array.from([7, 0, 0, 0]) }],
+      unknown: [{ type: 47, data: Uint8Array.from([0, 0]) }, { type: 200, data: Uint8Array.from([7, 0, 0, 0]) }],
     });
     expect(link.problems).toBeUndefined();
   });
@@ -70,9 +70,9 @@ describe('IFLA_LINKINFO sub-messages (crafted bytes)', () => {
     const link = decodeLink(newlink(ifinfomsg(4, linkinfo(
       attribute(IFLA_INFO_KIND, text('veth')),
       attribute(IFLA_INFO_SLAVE_KIND, text('bridge')),
-      attribute(IFLA_INFO_SLAVE_DATA, attribute(IFLA_BRPORT_COST, u32(5)), attribute(4, Buffer.from([1]))),
+      attribute(IFLA_INFO_SLAVE_DATA, attribute(IFLA_BRPORT_COST, u32(5)), attribute(35, Buffer.from([1]))),
     ))));
-    expect(link.linkinfo?.bridgePort).toEqual({ cost: 5, unknown: [{ type: 4, data: Uint8Array.from([1]) }] });
+    expect(link.linkinfo?.bridgePort).toEqual({ cost: 5, unknown: [{ type: 35, data: Uint8Array.from([1]) }] });
   });
 
   it('decodes the data of its kind whatever the order of kind and data', () => {
@@ -115,10 +115,10 @@ describe('IFLA_LINKINFO sub-messages (crafted bytes)', () => {
 
   it('keeps the data of a kind not described raw', () => {
     const link = decodeLink(newlink(ifinfomsg(8, linkinfo(
-      attribute(IFLA_INFO_KIND, text('macvlan')),
+      attribute(IFLA_INFO_KIND, text('ipvlan')),
       attribute(IFLA_INFO_DATA, attribute(1, u32(4))),
     ))));
-    expect(link.linkinfo).toEqual({ kind: 'macvlan', data: [{ type: 1, data: Uint8Array.from([4, 0, 0, 0]) }] });
+    expect(link.linkinfo).toEqual({ kind: 'ipvlan', data: [{ type: 1, data: Uint8Array.from([4, 0, 0, 0]) }] });
   });
 });
 

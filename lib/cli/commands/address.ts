@@ -85,7 +85,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     (packet || linkKept(filter, groups.get(link.ifindex) ?? [], name)));
   const view: LinkView = {
     byIndex, doLink: false, family: inetFamily(family), details: ctx.details, stats: ctx.stats,
-    statsLevel: ctx.statsLevel, brief: ctx.brief, oneline: ctx.oneline,
+    statsLevel: ctx.statsLevel, brief: ctx.brief, oneline: ctx.oneline, color: ctx.color,
   };
   const isShown = (link: Link) => linkSelected(filter, link);
   // As ip does in plain text, peer namespaces by name where they have one.

@@ -95,7 +95,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const isShown = (link: Link) => linkSelected(filter, link) && filter.label === undefined;
   const view: LinkView = {
     byIndex: byIndexOf(all), doLink: true, details: ctx.details, stats: ctx.stats, statsLevel: ctx.statsLevel,
-    brief: ctx.brief, oneline: ctx.oneline,
+    brief: ctx.brief, oneline: ctx.oneline, color: ctx.color,
   };
   // Only plain text names peer namespaces, and only when a shown link has one.
   if (!ctx.json && !ctx.brief && candidates.some((l) => isShown(l) && (l.linkNetnsid ?? -1) >= 0)) {

@@ -1,0 +1,113 @@
+/**
+ * Table-driven comparison of `nlrx` with `ip` for the link and address
+ * forms: a fixture with every link kind this kernel can make (veth, bridge
+ * and port, vxlan over IPv4 and IPv6 and multicast, macvlan), a veth whose
+ * peer moved to another namespace (its IFLA_LINK names an index that is not
+ * here), links down, a device group, and addresses of each kind the address
+ * selectors tell apart (secondary, labelled, peer, deprecated, dynamic,
+ * nodad, noprefixroute, scopes host/link/global).
+ */
+import { spawnSync } from 'node:child_process';
+import { createNetns, type Netns } from './netns.js';
+import { runNlrx } from './rich-fixture.js';
+
+export interface FormsFixture {
+  readonly ns: Netns;
+  readonly peer: Netns;
+  remove(): void;
+}
+
+/**
+ * buildFormsFixture creates the namespaces and what the forms need.
+ *
+ * @example
+ * const fx = buildFormsFixture('lforms');
+ * afterAll(() => fx.remove());
+ */
+export function buildFormsFixture(tag: string): FormsFixture {
+  const ns = createNetns(tag);
+  const peer = createNetns(`${tag}p`);
+  try {
+    // Before any device exists, so no address stays tentative.
+    ns.exec('sysctl', '-q', '-w', 'net.ipv6.conf.all.accept_dad=0');
+    ns.exec('sysctl', '-q', '-w', 'net.ipv6.conf.default.accept_dad=0');
+    ns.batch([
+      'link add va type veth peer name vb',
+      'link add vc type veth peer name vd',
+      'link add br0 type bridge',
+      'link set vc master br0',
+      'link add xa type veth peer name xb',
+      'link add vo type veth peer name vp',
+      // vp leaves with its ifindex: vo's IFLA_LINK then names an index no link here has.
+      `link set vp netns ${peer.name}`,
+      'link add vx0 type vxlan id 42 remote 10.0.0.2 local 192.0.2.1 dev va dstport 4789',
+      'link add vx1 type vxlan id 43 group 239.1.1.1 dev va dstport 4790 ttl 10 nolearning ageing 120',
+      'link add vx6 type vxlan id 44 remote 2001:db8::2 local 2001:db8::1 dstport 4791 noudpcsum',
+      'link add mv0 link vb type macvlan mode bridge',
+      'link add mv1 link vb type macvlan mode private',
+      'link set vb group 5',
+      'link set vb mtu 1400',
+      ...['va', 'vb', 'vc', 'br0', 'vo', 'vx0', 'vx1', 'mv0'].map((d) => `link set ${d} up`),
+      'addr add 192.0.2.1/24 brd + dev va',
+      'addr add 192.0.2.2/24 dev va label va:sec',
+      'addr add 192.0.2.60/24 dev va label va:old valid_lft 4000 preferred_lft 0',
+      'addr add 2001:db8::1/64 dev va nodad',
+      'addr add 198.51.100.1 peer 198.51.100.2/32 dev vb',
+      'addr add 10.9.0.1/16 dev br0',
+      'addr add 2001:db8:1::1/64 dev br0 nodad noprefixroute',
+      'addr add 2001:db8:9::1/64 dev vo nodad',
+      'addr add 10.1.1.1/8 dev xa scope host',
+    ]);
+    peer.ip('link', 'set', 'dev', 'vp', 'up');
+  } catch (error) {
+    ns.remove();
+    peer.remove();
+    throw error;
+  }
+  return {
+    ns,
+    peer,
+    remove() {
+      ns.remove();
+      peer.remove();
+    },
+  };
+}
+
+/** What one command printed and returned. */
+export interface FormRun {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+/**
+ * The bridge's timers run (gc_timer counts down, a port's forward delay
+ * timer while it starts): two runs a moment apart differ there only.
+ */
+function stillTimers(text: string): string {
+  return text.replace(/(_timer\s+)\d+\.\d\d/g, '$1T').replace(/("\w+_timer": ?)\d+\.\d\d/g, '$1T');
+}
+
+/**
+ * sameFormAsIp runs `nlrx -n NS ARGS` and `ip -n NS ARGS` until they print
+ * the same (counters, lifetimes and bridge timers move), at most `attempts`
+ * times, and returns the last pair, timers masked.
+ *
+ * @example
+ * const { nlrx, ip } = sameFormAsIp(fx.ns, ['-br', 'link']);
+ * expect(nlrx).toEqual(ip);
+ */
+export function sameFormAsIp(ns: Netns, args: readonly string[], attempts = 10): { nlrx: FormRun; ip: FormRun } {
+  let nlrx: FormRun = { stdout: '', stderr: '', status: null };
+  let ip: FormRun = nlrx;
+  for (let i = 0; i < attempts; i++) {
+    const ours = runNlrx(['-n', ns.name, ...args]);
+    const theirs = spawnSync('ip', ['-n', ns.name, ...args], { encoding: 'utf8' });
+    nlrx = { stdout: stillTimers(ours.stdout), stderr: ours.stderr, status: ours.status };
+    ip = { stdout: stillTimers(theirs.stdout), stderr: theirs.stderr, status: theirs.status };
+    if (nlrx.stdout === ip.stdout && nlrx.stderr === ip.stderr && nlrx.status === ip.status) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  }
+  return { nlrx, ip };
+}
