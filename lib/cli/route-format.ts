@@ -8,14 +8,17 @@ import type { ObjectFormat } from './object-output.js';
 import type { Route } from '../route/route.js';
 import type { RouteNexthop } from '../route/multipath.js';
 import type { RouteMetrics } from '../route/route-metrics.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET } from '../route/constants.js';
+import {
+  AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR,
+} from '../route/constants.js';
 import {
   ICMPV6_ROUTER_PREF_HIGH, ICMPV6_ROUTER_PREF_LOW, ICMPV6_ROUTER_PREF_MEDIUM, RTAX_CC_ALGO, RTAX_FEATURE_ECN,
   RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR, RTM_F_CLONED, RTM_F_NOTIFY, RTM_F_OFFLOAD,
   RTM_F_OFFLOAD_FAILED, RTM_F_TRAP, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
-  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
+  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTN_MULTICAST, RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
 } from '../route/route-constants.js';
 import { metricKey } from '../route/route-metrics.js';
+import { familyColor, paint } from './ip-color.js';
 import type { LinkNames } from './link-names.js';
 import { dsfieldName, routeProtocols, routeRealms, routeScopes, routeTables, routeTypeName } from './route-names.js';
 
@@ -54,6 +57,8 @@ export interface RouteFormat {
   prefsrcLength?: number;
   /** `-o`: the lines of one route joined by a backslash (ip's _SL_). */
   oneline?: boolean;
+  /** `-c`: addresses and device names in ip's colours (text only). */
+  color?: boolean;
   /** `-d`: the nexthop object of a route's `nhid`, printed as `nh_info` (JSON text and text), if known. */
   nexthop?: (id: number) => { json: string; text: string } | undefined;
 }
@@ -284,9 +289,11 @@ function nexthopsText(route: Route, hops: RouteNexthop[], f: RouteFormat): strin
   const newline = f.oneline ? '\\' : '\n';
   for (const hop of hops) {
     text += `${newline}\tnexthop `;
-    if (hop.newdst !== undefined) text += `as to ${hop.newdst} `;
-    if (hop.gateway !== undefined) text += `via ${hop.gateway} `;
-    if (hop.via) text += `via ${familyName(hop.via.family)} ${hop.via.address} `;
+    if (hop.newdst !== undefined) text += `as to ${paint(f.color, familyColor(route.family), `${hop.newdst} `)}`;
+    if (hop.gateway !== undefined) text += `via ${paint(f.color, familyColor(route.family), `${hop.gateway} `)}`;
+    if (hop.via) {
+      text += `via ${familyName(hop.via.family)} ${paint(f.color, familyColor(hop.via.family), `${hop.via.address} `)}`;
+    }
     if (hop.flow !== undefined) text += flowText(hop.flow);
     text += `dev ${f.links.name(hop.ifindex)} `;
     if (route.family !== AF_MPLS) text += `weight ${hop.weight} `;
@@ -364,16 +371,22 @@ export function routeJson(route: Route, f: RouteFormat): string {
 export function routeText(route: Route, f: RouteFormat): string {
   let t = '';
   if (route.type !== RTN_UNICAST || f.details) t += `${routeTypeName(route.type)} `;
-  t += `${destination(route)} `;
+  // get_real_family(): a multicast route of IPMR / IP6MR has IPv4 / IPv6 addresses.
+  const addressColor = familyColor(route.type !== RTN_MULTICAST ? route.family
+    : route.family === RTNL_FAMILY_IPMR ? AF_INET : route.family === RTNL_FAMILY_IP6MR ? AF_INET6 : route.family);
+  t += paint(route.dst !== undefined && f.color, addressColor, `${destination(route)} `);
   if (route.src !== undefined) {
-    t += `from ${route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src} `;
+    const src = route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src;
+    t += paint(f.color, addressColor, `from ${src} `);
   } else if (route.srcLen) t += `from 0/${route.srcLen} `;
   if (route.nhid !== undefined) t += `nhid ${route.nhid} `;
-  if (route.newdst !== undefined) t += `as to ${route.newdst} `;
+  if (route.newdst !== undefined) t += `as to ${paint(f.color, familyColor(route.family), `${route.newdst} `)}`;
   if (route.tos && !f.tos) t += `tos ${dsfieldName(route.tos)} `;
-  if (route.gateway !== undefined && f.gatewayLength !== hostLength(route.family)) t += `via ${route.gateway} `;
-  if (route.via) t += `via ${familyName(route.via.family)} ${route.via.address} `;
-  if (route.oif !== undefined && !f.oif) t += `dev ${f.links.name(route.oif)} `;
+  if (route.gateway !== undefined && f.gatewayLength !== hostLength(route.family)) {
+    t += `via ${paint(f.color, familyColor(route.family), `${route.gateway} `)}`;
+  }
+  if (route.via) t += `via ${familyName(route.via.family)} ${paint(f.color, familyColor(route.via.family), `${route.via.address} `)}`;
+  if (route.oif !== undefined && !f.oif) t += `dev ${paint(f.color, 'ifname', `${f.links.name(route.oif)} `)}`;
   if (route.table && (route.table !== RT_TABLE_MAIN || f.details) && !f.table) {
     t += `table ${routeTables().name(route.table)} `;
   }
@@ -383,7 +396,9 @@ export function routeText(route: Route, f: RouteFormat): string {
     }
     if ((route.scope !== RT_SCOPE_UNIVERSE || f.details) && !f.scope) t += `scope ${routeScopes().name(route.scope)} `;
   }
-  if (route.prefsrc !== undefined && f.prefsrcLength !== hostLength(route.family)) t += `src ${route.prefsrc} `;
+  if (route.prefsrc !== undefined && f.prefsrcLength !== hostLength(route.family)) {
+    t += `src ${paint(f.color, familyColor(route.family), `${route.prefsrc} `)}`;
+  }
   if (route.priority !== undefined && !f.metric) t += `metric ${route.priority} `;
   t += flagsText(route.flags);
   if (route.mark) t += route.mark >= 16 ? `mark 0x${route.mark.toString(16)} ` : `mark ${route.mark} `;
@@ -403,7 +418,7 @@ export function routeText(route: Route, f: RouteFormat): string {
     if (ci.ts || ci.tsage) t += `ts ${hex0x(ci.ts)}tsage ${ci.tsage}sec `;
   }
   if (route.metrics) t += metricsText(route.metrics);
-  if (route.iif !== undefined && !f.iif) t += `iif ${f.links.name(route.iif)} `;
+  if (route.iif !== undefined && !f.iif) t += `iif ${paint(f.color, 'ifname', `${f.links.name(route.iif)} `)}`;
   if (route.pref !== undefined) {
     const pref = prefName(route.pref);
     t += typeof pref === 'string' ? `pref ${pref}` : String(pref);

@@ -12,8 +12,7 @@
  * kernel makes no IPv4 PMTU/redirect exception without real traffic — the
  * selection of cached routes is specced on bytes in spec/route/route-get-request);
  * `vrf NAME` and `-M` with MPLS routes (no vrf or mpls here: only their errors
- * are compared); `-c` (ip colours even into a pipe, nlrx writes no colours);
- * `flush`, `save`, `restore`, `showdump` and the write verbs (not read-only).
+ * are compared); `flush`, `save`, `restore`, `showdump` and the write verbs (not read-only).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +73,10 @@ const SHOW: readonly string[][] = [
   ['-o', '-j', 'route', 'show'], ['-br', 'route', 'show'], ['-j', 'route', 'show', 'table', 'all'],
   ['-j', '-p', 'route', 'show', 'table', 'all'], ['-details', '-json', 'route', 'show', 'table', 'all'],
   ['-6', '-d', 'route', 'show'], ['-6', '-j', '-p', 'route', 'show'],
+  // Colours: -c alone is always, as in ip (which colours into a pipe too).
+  ['-c', 'route', 'show'], ['-c', 'route', 'show', 'table', 'all'], ['-c', '-6', 'route', 'show', 'table', 'all'],
+  ['-c', '-d', 'route', 'show'], ['-c', '-o', 'route', 'show'], ['-c', '-j', 'route', 'show'], ['-c=never', 'route', 'show'],
+  ['-c', 'route', 'show', 'via', '10.1.0.2'],
   // Errors: ip's text and exit status.
   ['route', 'show', 'dev', 'nope'], ['route', 'show', 'iif', 'nope'], ['route', 'show', 'table', 'bogus'],
   ['route', 'show', 'proto', 'bogus'], ['route', 'show', 'scope', 'bogus'], ['route', 'show', 'type', 'bogus'],
@@ -104,6 +107,7 @@ const GET: readonly string[][] = [
   ['-j', 'route', 'get', '10.9.1.1'], ['-j', 'route', 'get', '127.0.0.1'], ['-j', '-p', 'route', 'get', '10.1.0.1'],
   ['-j', 'route', 'get', 'fibmatch', '10.9.1.1'], ['-j', 'route', 'get', '10.9.1.1', 'connected'],
   ['-j', '-p', 'route', 'get', '10.9.1.1', 'connected'], ['-6', '-j', 'route', 'get', '::1'],
+  ['-c', 'route', 'get', '10.9.1.1'], ['-c', 'route', 'get', '127.0.0.1'], ['-c', '-6', 'route', 'get', '::1'],
   // Unreachable destinations and bad arguments.
   ['route', 'get', '10.8.0.1'], ['route', 'get', '10.13.0.1'], ['route', 'get', '10.14.0.1'],
   ['route', 'get', '2001:db8:8::1'], ['route', 'get', '10.9.1.1', 'iif', 'v0', 'from', '10.1.0.9'],

@@ -12,7 +12,8 @@
 import { UsageError, type CliContext } from '../cli-context.js';
 import { inetAddress, inetPrefix } from '../inet-prefix.js';
 import { linkNames, type LinkNames } from '../link-names.js';
-import { nexthopJson, nexthopText } from '../nexthop-format.js';
+import { familyColor, paint } from '../ip-color.js';
+import { nexthopFields, nexthopJson, nexthopText } from '../nexthop-format.js';
 import { objectOutput } from '../object-output.js';
 import { routeFormat, type RouteFormat } from '../route-format.js';
 import { dsfieldId, ipProtocolId, parseUnsigned } from '../route-names.js';
@@ -138,7 +139,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
 }
 
 /** The nexthop objects of the namespace by id, as `nh_info` prints them (only with -d). */
-async function nexthopInfo(links: LinkNames, options: ForEachDumpOptions): Promise<RouteFormat['nexthop']> {
+async function nexthopInfo(links: LinkNames, options: ForEachDumpOptions, color: boolean): Promise<RouteFormat['nexthop']> {
   const byId = new Map<number, Nexthop>();
   const select = nexthopSelector({});
   try {
@@ -155,7 +156,14 @@ async function nexthopInfo(links: LinkNames, options: ForEachDumpOptions): Promi
   return (id) => {
     const nh = byId.get(id);
     if (!nh) return undefined;
-    return { json: nexthopJson(nh, links, true), text: nexthopText(nh, links, true).slice(0, -1) };
+    if (!color) return { json: nexthopJson(nh, links, true), text: nexthopText(nh, links, true).slice(0, -1) };
+    // __print_nexthop_entry colours the gateway (by family) and the device, as print_route does.
+    const text = nexthopFields(nh, links, true).map(([key, value, words]) => {
+      if (key === 'gateway') return `via ${paint(true, familyColor(nh.family), `${String(value)} `)}`;
+      if (key === 'dev') return `dev ${paint(true, 'ifname', `${String(value)} `)}`;
+      return words;
+    }).join('');
+    return { json: nexthopJson(nh, links, true), text };
   };
 }
 
@@ -171,9 +179,9 @@ async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
     selector.filter.ifindex = selector.oif;
   }
   const format: RouteFormat = {
-    links, details: ctx.details, stats: ctx.stats, oneline: ctx.oneline, ...hiddenFields(selector),
+    links, details: ctx.details, stats: ctx.stats, oneline: ctx.oneline, color: ctx.color, ...hiddenFields(selector),
   };
-  if (ctx.details) format.nexthop = await nexthopInfo(links, options);
+  if (ctx.details) format.nexthop = await nexthopInfo(links, options, ctx.color);
   const out = objectOutput(ctx, routeFormat(format));
   if (selector.family !== AF_UNSPEC && selector.family !== AF_INET && selector.family !== AF_INET6) {
     // -0 and -B name families without routes; MPLS routes nlrx does not read (this kernel has no MPLS to compare with).
@@ -320,6 +328,7 @@ async function get(ctx: CliContext, args: readonly string[]): Promise<void> {
   };
   const format: RouteFormat = {
     links, details: ctx.details, stats: ctx.stats, table: false, oif: false, protocol: false, oneline: ctx.oneline,
+    color: ctx.color,
   };
   const print = (route: Route | undefined, json: boolean): void => {
     const out = objectOutput({ ...ctx, json }, routeFormat(format));
