@@ -160,6 +160,8 @@ export declare const payloadOffset: typeof m.payloadOffset;
 export declare const preset: typeof m.preset;
 export declare const rawAttribute: typeof m.rawAttribute;
 export declare const readHeader: typeof m.readHeader;
+export declare const routeGetRequest: typeof m.routeGetRequest;
+export declare const routeGetSelector: typeof m.routeGetSelector;
 export declare const routeMessage: typeof m.routeMessage;
 export declare const routeRequest: typeof m.routeRequest;
 export declare const routeSelector: typeof m.routeSelector;

@@ -53,8 +53,8 @@ export {
   formatMplsLabels, addressLength, formatAddress,
 } from './route/route-address.js';
 export {
-  routeRequest, decodeRouteRequest, decodeRoute, matchRoute, routeSelector, type RouteCacheInfo, type Route,
-  type RouteFilter, routeMessage,
+  routeRequest, decodeRouteRequest, decodeRoute, matchRoute, routeSelector, routeGetRequest, routeGetSelector,
+  type RouteCacheInfo, type Route, type RouteFilter, routeMessage, type RouteQuery,
 } from './route/route-decode.js';
 export {
   metricKey, type RouteMetrics, metricAttributes,

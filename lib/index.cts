@@ -48,6 +48,7 @@ export declare const nsids: typeof m.nsids;
 export declare const nsidsOf: typeof m.nsidsOf;
 export declare const readBatches: typeof m.readBatches;
 export declare const retryInterrupted: typeof m.retryInterrupted;
+export declare const routeGet: typeof m.routeGet;
 export declare const routes: typeof m.routes;
 export declare const rtnetlink: typeof m.rtnetlink;
 export declare const rtnetlinkMonitor: typeof m.rtnetlinkMonitor;

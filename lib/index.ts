@@ -26,7 +26,7 @@ export type { Link, LinkFilter } from './route/link-decode.js';
 export type { LinkInfo, BridgeInfo, BridgePortInfo, LinkStats64 } from './route/link-info.js';
 export { addresses } from './route/address.js';
 export type { Address, AddressFilter, AddressCacheInfo, InetFamily } from './route/address-decode.js';
-export { routes } from './route/route.js';
+export { routes, routeGet } from './route/route.js';
 export type { Route, RouteFilter, RouteCacheInfo } from './route/route-decode.js';
 export type { RouteMetrics } from './route/route-metrics.js';
 export type { RouteVia, RouteNexthop } from './route/multipath.js';

@@ -8,14 +8,17 @@ import type { ObjectFormat } from './object-output.js';
 import type { Route } from '../route/route.js';
 import type { RouteNexthop } from '../route/multipath.js';
 import type { RouteMetrics } from '../route/route-metrics.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET } from '../route/constants.js';
+import {
+  AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR,
+} from '../route/constants.js';
 import {
   ICMPV6_ROUTER_PREF_HIGH, ICMPV6_ROUTER_PREF_LOW, ICMPV6_ROUTER_PREF_MEDIUM, RTAX_CC_ALGO, RTAX_FEATURE_ECN,
   RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_RTO_MIN, RTAX_RTT, RTAX_RTTVAR, RTM_F_CLONED, RTM_F_NOTIFY, RTM_F_OFFLOAD,
   RTM_F_OFFLOAD_FAILED, RTM_F_TRAP, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
-  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
+  RTNH_F_TRAP, RTNH_F_UNRESOLVED, RTN_MULTICAST, RTN_UNICAST, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
 } from '../route/route-constants.js';
 import { metricKey } from '../route/route-metrics.js';
+import { familyColor, paint } from './ip-color.js';
 import type { LinkNames } from './link-names.js';
 import { dsfieldName, routeProtocols, routeRealms, routeScopes, routeTables, routeTypeName } from './route-names.js';
 
@@ -40,6 +43,24 @@ export interface RouteFormat {
   protocol: boolean;
   /** `scope` was given: the scope is not printed. */
   scope?: boolean;
+  /** `tos` was given: the TOS is not printed. */
+  tos?: boolean;
+  /** `metric` was given: the metric is not printed. */
+  metric?: boolean;
+  /** `realms` was given for both ends: the realms are not printed. */
+  realms?: boolean;
+  /** `iif` was given: the input interface is not printed. */
+  iif?: boolean;
+  /** The prefix length of `via`: a host address (32 / 128) leaves the gateway out. */
+  gatewayLength?: number;
+  /** The prefix length of `src`: a host address leaves the preferred source out. */
+  prefsrcLength?: number;
+  /** `-o`: the lines of one route joined by a backslash (ip's _SL_). */
+  oneline?: boolean;
+  /** `-c`: addresses and device names in ip's colours (text only). */
+  color?: boolean;
+  /** `-d`: the nexthop object of a route's `nhid`, printed as `nh_info` (JSON text and text), if known. */
+  nexthop?: (id: number) => { json: string; text: string } | undefined;
 }
 
 const FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -208,6 +229,45 @@ function flowText(flow: number): string {
   return `realm${from ? 's' : ''} ${from ? `${realms.name(from)}/` : ''}${realms.name(flow & 0xffff)} `;
 }
 
+/** RTCF_* (<linux/in_route.h>): the cache flags of an IPv4 route get answer, in print_cache_flags' order. */
+const CACHE_FLAGS: readonly (readonly [number, string])[] = [
+  [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
+  [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
+  [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'],
+  [0x00080000, 'proxy'],
+];
+
+/** The names of the cache flags set in `flags`, and the bits no name covers. */
+function cacheFlags(flags: number): { names: string[]; rest: number } {
+  let rest = (flags & ~0xffff) >>> 0;
+  const names: string[] = [];
+  for (const [bit, name] of CACHE_FLAGS) {
+    if (rest & bit) {
+      names.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  return { names, rest };
+}
+
+function cacheFlagsJson(flags: number): string {
+  const { names, rest } = cacheFlags(flags);
+  const items = names.map((n) => `"${n}"`);
+  // print_hex inside the array: a bare hex string, as ip's json_writer writes it.
+  if (rest) items.push(`"${rest.toString(16)}"`);
+  return `[${items.join(',')}]`;
+}
+
+function cacheFlagsText(flags: number, newline: string): string {
+  const { names, rest } = cacheFlags(flags);
+  let text = `${newline}    cache `;
+  if (names.length === 0 && rest === 0) return text;
+  text += '<';
+  names.forEach((name, i) => { text += i < names.length - 1 || rest ? `${name},` : `${name}> `; });
+  if (rest) text += `${rest.toString(16)}>`;
+  return text;
+}
+
 function nexthopsJson(route: Route, hops: RouteNexthop[], f: RouteFormat): string {
   const parts: string[] = [];
   for (const hop of hops) {
@@ -226,11 +286,14 @@ function nexthopsJson(route: Route, hops: RouteNexthop[], f: RouteFormat): strin
 
 function nexthopsText(route: Route, hops: RouteNexthop[], f: RouteFormat): string {
   let text = '';
+  const newline = f.oneline ? '\\' : '\n';
   for (const hop of hops) {
-    text += '\n\tnexthop ';
-    if (hop.newdst !== undefined) text += `as to ${hop.newdst} `;
-    if (hop.gateway !== undefined) text += `via ${hop.gateway} `;
-    if (hop.via) text += `via ${familyName(hop.via.family)} ${hop.via.address} `;
+    text += `${newline}\tnexthop `;
+    if (hop.newdst !== undefined) text += `as to ${paint(f.color, familyColor(route.family), `${hop.newdst} `)}`;
+    if (hop.gateway !== undefined) text += `via ${paint(f.color, familyColor(route.family), `${hop.gateway} `)}`;
+    if (hop.via) {
+      text += `via ${familyName(hop.via.family)} ${paint(f.color, familyColor(hop.via.family), `${hop.via.address} `)}`;
+    }
     if (hop.flow !== undefined) text += flowText(hop.flow);
     text += `dev ${f.links.name(hop.ifindex)} `;
     if (route.family !== AF_MPLS) text += `weight ${hop.weight} `;
@@ -254,8 +317,8 @@ export function routeJson(route: Route, f: RouteFormat): string {
   } else if (route.srcLen) o += `,"src":"0/${route.srcLen}"`;
   if (route.nhid !== undefined) o += `,"nhid":${route.nhid}`;
   if (route.newdst !== undefined) o += `,"to":"${route.newdst}"`;
-  if (route.tos) o += `,"tos":${q(dsfieldName(route.tos))}`;
-  if (route.gateway !== undefined) o += `,"gateway":"${route.gateway}"`;
+  if (route.tos && !f.tos) o += `,"tos":${q(dsfieldName(route.tos))}`;
+  if (route.gateway !== undefined && f.gatewayLength !== hostLength(route.family)) o += `,"gateway":"${route.gateway}"`;
   if (route.via) o += `,"via":{"family":"${familyName(route.via.family)}","host":"${route.via.address}"}`;
   if (route.oif !== undefined && !f.oif) o += `,"dev":${q(f.links.name(route.oif))}`;
   if (route.table && (route.table !== RT_TABLE_MAIN || f.details) && !f.table) {
@@ -267,12 +330,13 @@ export function routeJson(route: Route, f: RouteFormat): string {
     }
     if ((route.scope !== RT_SCOPE_UNIVERSE || f.details) && !f.scope) o += `,"scope":${q(routeScopes().name(route.scope))}`;
   }
-  if (route.prefsrc !== undefined) o += `,"prefsrc":"${route.prefsrc}"`;
-  if (route.priority !== undefined) o += `,"metric":${route.priority}`;
+  if (route.prefsrc !== undefined && f.prefsrcLength !== hostLength(route.family)) o += `,"prefsrc":"${route.prefsrc}"`;
+  if (route.priority !== undefined && !f.metric) o += `,"metric":${route.priority}`;
   o += `,"flags":${flagsJson(route.flags)}`;
   if (route.mark) o += `,"mark":${route.mark}`;
-  if (route.flow !== undefined) o += `,"flow":${flowJson(route.flow)}`;
+  if (route.flow !== undefined && !f.realms) o += `,"flow":${flowJson(route.flow)}`;
   if (route.uid !== undefined) o += `,"uid":${route.uid}`;
+  if (route.family === AF_INET && route.flags & RTM_F_CLONED) o += `,"cache":${cacheFlagsJson(route.flags)}`;
   const ci = route.cacheinfo;
   if (ci && (route.family === AF_INET || route.family === AF_INET6)) {
     if (ci.expires !== 0) o += `,"expires":${Math.trunc(ci.expires / 100)}`;
@@ -286,12 +350,14 @@ export function routeJson(route: Route, f: RouteFormat): string {
     if (ci.ts || ci.tsage) o += `,"ts":"${hex0x(ci.ts)}","tsage":${ci.tsage}`;
   }
   if (route.metrics) o += `,"metrics":${metricsJson(route.metrics)}`;
-  if (route.iif !== undefined) o += `,"iif":${q(f.links.name(route.iif))}`;
+  if (route.iif !== undefined && !f.iif) o += `,"iif":${q(f.links.name(route.iif))}`;
   if (route.pref !== undefined) {
     const pref = prefName(route.pref);
     o += `,"pref":${typeof pref === 'string' ? `"${pref}"` : pref}`;
   }
   if (route.ttlPropagate !== undefined) o += `,"ttl-propogate":${route.ttlPropagate ? 'true' : 'false'}`;
+  const nh = route.nhid !== undefined && f.details ? f.nexthop?.(route.nhid) : undefined;
+  if (nh) o += `,"nh_info":${nh.json}`;
   if (route.multipath) o += `,"nexthops":${nexthopsJson(route, route.multipath, f)}`;
   return `${o}}`;
 }
@@ -305,16 +371,22 @@ export function routeJson(route: Route, f: RouteFormat): string {
 export function routeText(route: Route, f: RouteFormat): string {
   let t = '';
   if (route.type !== RTN_UNICAST || f.details) t += `${routeTypeName(route.type)} `;
-  t += `${destination(route)} `;
+  // get_real_family(): a multicast route of IPMR / IP6MR has IPv4 / IPv6 addresses.
+  const addressColor = familyColor(route.type !== RTN_MULTICAST ? route.family
+    : route.family === RTNL_FAMILY_IPMR ? AF_INET : route.family === RTNL_FAMILY_IP6MR ? AF_INET6 : route.family);
+  t += paint(route.dst !== undefined && f.color, addressColor, `${destination(route)} `);
   if (route.src !== undefined) {
-    t += `from ${route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src} `;
+    const src = route.srcLen !== hostLength(route.family) ? `${route.src}/${route.srcLen}` : route.src;
+    t += paint(f.color, addressColor, `from ${src} `);
   } else if (route.srcLen) t += `from 0/${route.srcLen} `;
   if (route.nhid !== undefined) t += `nhid ${route.nhid} `;
-  if (route.newdst !== undefined) t += `as to ${route.newdst} `;
-  if (route.tos) t += `tos ${dsfieldName(route.tos)} `;
-  if (route.gateway !== undefined) t += `via ${route.gateway} `;
-  if (route.via) t += `via ${familyName(route.via.family)} ${route.via.address} `;
-  if (route.oif !== undefined && !f.oif) t += `dev ${f.links.name(route.oif)} `;
+  if (route.newdst !== undefined) t += `as to ${paint(f.color, familyColor(route.family), `${route.newdst} `)}`;
+  if (route.tos && !f.tos) t += `tos ${dsfieldName(route.tos)} `;
+  if (route.gateway !== undefined && f.gatewayLength !== hostLength(route.family)) {
+    t += `via ${paint(f.color, familyColor(route.family), `${route.gateway} `)}`;
+  }
+  if (route.via) t += `via ${familyName(route.via.family)} ${paint(f.color, familyColor(route.via.family), `${route.via.address} `)}`;
+  if (route.oif !== undefined && !f.oif) t += `dev ${paint(f.color, 'ifname', `${f.links.name(route.oif)} `)}`;
   if (route.table && (route.table !== RT_TABLE_MAIN || f.details) && !f.table) {
     t += `table ${routeTables().name(route.table)} `;
   }
@@ -324,12 +396,15 @@ export function routeText(route: Route, f: RouteFormat): string {
     }
     if ((route.scope !== RT_SCOPE_UNIVERSE || f.details) && !f.scope) t += `scope ${routeScopes().name(route.scope)} `;
   }
-  if (route.prefsrc !== undefined) t += `src ${route.prefsrc} `;
-  if (route.priority !== undefined) t += `metric ${route.priority} `;
+  if (route.prefsrc !== undefined && f.prefsrcLength !== hostLength(route.family)) {
+    t += `src ${paint(f.color, familyColor(route.family), `${route.prefsrc} `)}`;
+  }
+  if (route.priority !== undefined && !f.metric) t += `metric ${route.priority} `;
   t += flagsText(route.flags);
   if (route.mark) t += route.mark >= 16 ? `mark 0x${route.mark.toString(16)} ` : `mark ${route.mark} `;
-  if (route.flow !== undefined) t += flowText(route.flow);
+  if (route.flow !== undefined && !f.realms) t += flowText(route.flow);
   if (route.uid !== undefined) t += `uid ${route.uid} `;
+  if (route.family === AF_INET && route.flags & RTM_F_CLONED) t += cacheFlagsText(route.flags, f.oneline ? '\\' : '\n');
   const ci = route.cacheinfo;
   if (ci && (route.family === AF_INET || route.family === AF_INET6)) {
     if (ci.expires !== 0) t += `expires ${Math.trunc(ci.expires / 100)}sec `;
@@ -343,12 +418,15 @@ export function routeText(route: Route, f: RouteFormat): string {
     if (ci.ts || ci.tsage) t += `ts ${hex0x(ci.ts)}tsage ${ci.tsage}sec `;
   }
   if (route.metrics) t += metricsText(route.metrics);
-  if (route.iif !== undefined) t += `iif ${f.links.name(route.iif)} `;
+  if (route.iif !== undefined && !f.iif) t += `iif ${paint(f.color, 'ifname', `${f.links.name(route.iif)} `)}`;
   if (route.pref !== undefined) {
     const pref = prefName(route.pref);
     t += typeof pref === 'string' ? `pref ${pref}` : String(pref);
   }
   if (route.ttlPropagate !== undefined) t += `ttl-propogate ${route.ttlPropagate ? 'enabled' : 'disabled'}`;
+  const nh = route.nhid !== undefined && f.details ? f.nexthop?.(route.nhid) : undefined;
+  // A literal line break, even with -o: print_cache_nexthop_id's prefix is "\n\tnh_info ", not _SL_.
+  if (nh) t += `\n\tnh_info ${nh.text}`;
   if (route.multipath) t += nexthopsText(route, route.multipath, f);
   return `${t}\n`;
 }

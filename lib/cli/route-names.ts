@@ -170,3 +170,66 @@ export function ipProtocolName(proto: number): string {
   }
   return protocols.get(proto) ?? `ipproto-${proto}`;
 }
+
+/**
+ * dsfieldId reads a TOS / DS field as `rtnl_dsfield_a2n` does: a name from
+ * rt_dsfield, else a hexadecimal number (with or without 0x) up to 0xff.
+ *
+ * @example
+ * dsfieldId('10'); // 16
+ */
+export function dsfieldId(text: string): number | undefined {
+  if (!/^(0[xX])?[0-9]+$/.test(text)) {
+    const named = dsfields().id(text);
+    if (named !== undefined) return named;
+  }
+  const digits = /^(0[xX])?([0-9a-fA-F]+)$/.exec(text);
+  if (!digits) return undefined;
+  const value = parseInt(digits[2], 16);
+  return value <= 0xff ? value : undefined;
+}
+
+/**
+ * realmsId reads `realms FROM/TO` as `get_rt_realms_or_raw` does: a plain
+ * 32-bit number, else realm names or numbers, FROM in the high 16 bits.
+ *
+ * @example
+ * realmsId('1/2'); // 0x10002
+ */
+export function realmsId(text: string): number | undefined {
+  const raw = parseUnsigned(text);
+  if (raw !== undefined) return raw;
+  const slash = text.indexOf('/');
+  let from = 0;
+  let rest = text;
+  if (slash >= 0) {
+    const id = routeRealms().id(text.slice(0, slash));
+    if (id === undefined) return undefined;
+    from = id;
+    rest = text.slice(slash + 1);
+  }
+  let to = 0;
+  if (rest !== '') {
+    const id = routeRealms().id(rest);
+    if (id === undefined) return undefined;
+    to = id;
+  }
+  return ((from << 16) | to) >>> 0;
+}
+
+/**
+ * ipProtocolId reads an IP protocol as inet_proto_a2n() does: a decimal
+ * number up to 255 or a name from /etc/protocols, or undefined.
+ *
+ * @example
+ * ipProtocolId('udp'); // 17
+ */
+export function ipProtocolId(text: string): number | undefined {
+  if (/^[0-9]+$/.test(text)) {
+    const value = Number(text);
+    return value <= 255 ? value : undefined;
+  }
+  ipProtocolName(0);
+  for (const [id, name] of protocols ?? []) if (name === text) return id;
+  return undefined;
+}

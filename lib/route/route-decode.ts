@@ -6,22 +6,24 @@
  * loading it.
  */
 import { attr, attributeSet } from '../codec/attribute-set.js';
-import { address, binary, custom, nested, u16, u32, u8, uint } from '../codec/attribute-type.js';
+import { address, be16, binary, custom, nested, u16, u32, u8, uint } from '../codec/attribute-type.js';
+import { inetBytes } from '../codec/address-text.js';
 import { struct } from '../codec/compile-decoder.js';
 import { NETLINK_ROUTE, NLM_F_DUMP_FILTERED, type NetlinkMessage } from '../codec/header.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
-import type { NetlinkDecodeError } from '../errors.js';
+import { constants } from 'node:os';
+import { NetlinkError, type NetlinkDecodeError } from '../errors.js';
 import type { DumpRequest } from '../rx/dump-request.js';
-import { RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
+import { AF_INET, AF_INET6, RTM_GETROUTE, RTM_NEWROUTE } from './constants.js';
 import { familyName, familyNumber } from './inet-family.js';
 import { multipath, via, type RouteNexthop, type RouteVia } from './multipath.js';
 import { formatAddress } from './route-address.js';
 import {
-  RTA_CACHEINFO, RTA_CACHEINFO_SIZE, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW, RTA_GATEWAY,
-  RTA_IIF, RTA_MARK, RTA_METRICS, RTA_MULTIPATH, RTA_NEWDST, RTA_NH_ID, RTA_OIF, RTA_PAD, RTA_PREF, RTA_PREFSRC,
-  RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID, RTA_VIA, RTM_F_CLONED, RTMSG_SIZE, RT_TABLE_LOCAL,
-  RT_TABLE_MAIN,
+  RTA_CACHEINFO, RTA_CACHEINFO_SIZE, RTA_DPORT, RTA_DST, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_EXPIRES, RTA_FLOW,
+  RTA_GATEWAY, RTA_IIF, RTA_IP_PROTO, RTA_MARK, RTA_METRICS, RTA_MULTIPATH, RTA_NEWDST, RTA_NH_ID, RTA_OIF, RTA_PAD,
+  RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SPORT, RTA_SRC, RTA_TABLE, RTA_TTL_PROPAGATE, RTA_UID, RTA_VIA,
+  RTM_F_CLONED, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RTMSG_SIZE, RT_TABLE_LOCAL, RT_TABLE_MAIN,
 } from './route-constants.js';
 import { metricAttributes, type RouteMetrics } from './route-metrics.js';
 
@@ -104,13 +106,17 @@ export interface Route {
 }
 
 /**
- * RouteFilter selects routes. Each field is sent to the kernel (strict dump
+ * RouteFilter selects routes. The fields the kernel can filter on — family,
+ * table, protocol, type, ifindex and cloned — are sent to it (strict dump
  * checking) and applied again in JavaScript when a reply shows the kernel did
- * not filter (no NLM_F_DUMP_FILTERED), so results are the same either way.
- * `table: 'all'` (or 0, RT_TABLE_UNSPEC) means every table. `protocol` and
- * `type` 0 mean any, as they do in the kernel. `ifindex` matches routes whose
- * output interface, or one of whose next hops, is that interface; the kernel
- * refuses an ifindex that does not exist (ENODEV).
+ * not filter (no NLM_F_DUMP_FILTERED), so results are the same either way;
+ * scope, tos and priority, which it cannot filter on, are always applied in
+ * JavaScript. `table: 'all'` (or 0, RT_TABLE_UNSPEC) means every table.
+ * `protocol` and `type` 0 mean any, as they do in the kernel. `ifindex`
+ * matches routes whose output interface, or one of whose next hops, is that
+ * interface; the kernel refuses an ifindex that does not exist (ENODEV).
+ * `cloned: true` dumps the route cache (RTM_F_CLONED exceptions: learned path
+ * MTUs, redirects) instead of the tables.
  *
  * @example
  * routes({ family: 'inet6', table: 100, protocol: RTPROT_STATIC });
@@ -121,12 +127,21 @@ export interface RouteFilter {
   protocol?: number;
   type?: number;
   ifindex?: number;
+  /** The route cache instead of the tables (RTM_F_CLONED in the request). */
+  cloned?: boolean;
+  /** RT_SCOPE_* of the route. */
+  scope?: number;
+  /** rtm_tos: the TOS (DS field) the route selects on; 0 is the routes without one. */
+  tos?: number;
+  /** RTA_PRIORITY, the metric; a route without the attribute has metric 0. */
+  priority?: number;
 }
 
 /**
  * routeRequest builds the RTM_GETROUTE dump request for `filter`: family,
- * protocol and type in struct rtmsg, 'main'/'local' in rtm_table, other
- * tables in RTA_TABLE (0 for 'all'), the interface in RTA_OIF.
+ * protocol, type and RTM_F_CLONED in struct rtmsg, 'main'/'local' in
+ * rtm_table, other tables in RTA_TABLE (0 for 'all'), the interface in
+ * RTA_OIF. The filters the kernel cannot apply are not in the request.
  *
  * @example
  * dump(routeRequest({ table: 'main' }), { strictCheck: true });
@@ -138,6 +153,7 @@ export function routeRequest(filter: RouteFilter = {}): DumpRequest {
     table: table === 'main' ? RT_TABLE_MAIN : table === 'local' ? RT_TABLE_LOCAL : 0,
     protocol: filter.protocol,
     type: filter.type,
+    flags: filter.cloned ? RTM_F_CLONED : 0,
   }, {
     tableId: table === 'all' ? 0 : typeof table === 'number' ? table : undefined,
     oif: filter.ifindex,
@@ -165,6 +181,7 @@ export function decodeRouteRequest(payload: Uint8Array): RouteFilter {
   if (request.protocol !== 0) filter.protocol = request.protocol;
   if (request.type !== 0) filter.type = request.type;
   if (request.oif !== undefined) filter.ifindex = request.oif;
+  if (request.flags & RTM_F_CLONED) filter.cloned = true;
   return filter;
 }
 
@@ -232,7 +249,7 @@ export const routeMessage: MessageDescription<Route> = describeMessage<Route>('R
 
 /** What a strictly checked RTM_GETROUTE dump request may carry: struct rtmsg, RTA_TABLE and RTA_OIF. */
 interface RouteDumpRequest {
-  family: number; table: number; protocol: number; type: number;
+  family: number; table: number; protocol: number; type: number; flags: number;
   tableId?: number; oif?: number; problems?: NetlinkDecodeError[];
 }
 
@@ -270,20 +287,34 @@ export function matchRoute(route: Route, filter: RouteFilter): boolean {
   if (filter.type && route.type !== filter.type) return false;
   if (filter.ifindex !== undefined && route.oif !== filter.ifindex &&
     !route.multipath?.some((hop) => hop.ifindex === filter.ifindex)) return false;
+  if (!!filter.cloned !== ((route.flags & RTM_F_CLONED) !== 0)) return false;
+  return matchRouteInJs(route, filter);
+}
+
+/** The filters the kernel has no field for: applied to every reply. */
+function matchRouteInJs(route: Route, filter: RouteFilter): boolean {
+  if (filter.scope !== undefined && route.scope !== filter.scope) return false;
+  if (filter.tos !== undefined && route.tos !== filter.tos) return false;
+  if (filter.priority !== undefined && (route.priority ?? 0) !== filter.priority) return false;
   return true;
 }
 
-function filters(filter: RouteFilter): boolean {
+function kernelFilters(filter: RouteFilter): boolean {
   return filter.family !== undefined || (filter.table !== undefined && filter.table !== 'all' && filter.table !== 0) ||
     !!filter.protocol || !!filter.type || filter.ifindex !== undefined;
+}
+
+function jsFilters(filter: RouteFilter): boolean {
+  return filter.scope !== undefined || filter.tos !== undefined || filter.priority !== undefined;
 }
 
 /**
  * routeSelector returns what `routes(filter)` does with each reply message of
  * its dump: the decoded route, or undefined for a message it leaves out — not
- * an RTM_NEWROUTE, a route cache entry (RTM_F_CLONED), or a route `filter`
- * does not match in a reply the kernel did not filter (no
- * NLM_F_DUMP_FILTERED). The family is never checked again: rtnetlink hands a
+ * an RTM_NEWROUTE, a route cache entry (RTM_F_CLONED) unless `filter.cloned`
+ * asks for the cache (then anything else), a route `filter` does not match in
+ * a reply the kernel did not filter (no NLM_F_DUMP_FILTERED), or one the
+ * filters the kernel cannot apply (scope, tos, priority) leave out. The family is never checked again: rtnetlink hands a
  * dump request for one family to that family's dump handler alone (whose
  * replies, on kernel 6.18, also carry NLM_F_DUMP_FILTERED).
  *
@@ -296,12 +327,111 @@ function filters(filter: RouteFilter): boolean {
  */
 export function routeSelector(filter: RouteFilter = {}): (msg: NetlinkMessage) => Route | undefined {
   const rest: RouteFilter = { ...filter, family: undefined };
-  const selective = filters(rest);
+  const selective = kernelFilters(rest);
+  const inJs = jsFilters(rest);
+  const cloned = filter.cloned ? RTM_F_CLONED : 0;
   return (msg) => {
     if (msg.type !== RTM_NEWROUTE) return undefined;
     const route = decodeRoute(msg);
-    if (route.flags & RTM_F_CLONED) return undefined;
+    if ((route.flags & RTM_F_CLONED) !== cloned) return undefined;
     if (selective && !(msg.flags & NLM_F_DUMP_FILTERED) && !matchRoute(route, rest)) return undefined;
+    if (inJs && !matchRouteInJs(route, rest)) return undefined;
     return route;
   };
+}
+
+/**
+ * RouteQuery is what `ip route get` asks: the route the kernel would use for
+ * a packet to `dst` (an IPv4 or IPv6 address), as if it came from `src`, in
+ * on `iif` or out of `oif`, with that mark, uid, IP protocol, ports and TOS.
+ * `fibMatch` returns the FIB entry that matched instead of the resolved route.
+ *
+ * @example
+ * const query: RouteQuery = { dst: '192.0.2.1', oif: 2, ipProto: 17, dport: 53 };
+ */
+export interface RouteQuery {
+  /** The destination address. */
+  dst: string;
+  /** The source address the packet would carry. */
+  src?: string;
+  /** The interface the packet would arrive on (ifindex): an input route lookup. */
+  iif?: number;
+  /** The interface the packet must leave through (ifindex). */
+  oif?: number;
+  mark?: number;
+  uid?: number;
+  /** IPPROTO_* of the packet, for policy rules that select on it. */
+  ipProto?: number;
+  sport?: number;
+  dport?: number;
+  tos?: number;
+  /** RTM_F_FIB_MATCH: the matching FIB entry rather than the resolved route. */
+  fibMatch?: boolean;
+  /** RTM_F_NOTIFY (`ip route get … notify`): the kernel marks the route it resolves (RTCF_NOTIFY) and keeps the mark. */
+  notify?: boolean;
+  /**
+   * RTA_NEWDST, which `ip route get … as ADDRESS` sends: an MPLS label swap,
+   * which IPv4 and IPv6 lookups refuse (EINVAL, with the kernel's reason).
+   */
+  newdst?: string;
+}
+
+/** What RTM_GETROUTE for one route may carry (inet_rtm_valid_getroute_req / inet6_rtm_valid_getroute_req). */
+const routeGetMessage = describeMessage<Record<string, unknown>>('RTM_GETROUTE', rtmsg, attributeSet('route get', {
+  dst: attr(RTA_DST, binary),
+  src: attr(RTA_SRC, binary),
+  iif: attr(RTA_IIF, u32),
+  oif: attr(RTA_OIF, u32),
+  mark: attr(RTA_MARK, u32),
+  uid: attr(RTA_UID, u32),
+  ipProto: attr(RTA_IP_PROTO, u8),
+  sport: attr(RTA_SPORT, be16),
+  dport: attr(RTA_DPORT, be16),
+  newdst: attr(RTA_NEWDST, binary),
+}));
+
+function queryAddress(text: string, what: string): Uint8Array {
+  const bytes = inetBytes(text);
+  if (!bytes) throw new NetlinkError(`${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 address`, constants.errno.EINVAL);
+  return bytes;
+}
+
+/**
+ * routeGetRequest builds the RTM_GETROUTE "do" request of `query` (no
+ * NLM_F_DUMP): the family and host prefix lengths of its addresses in struct
+ * rtmsg, RTM_F_LOOKUP_TABLE for IPv4 (so the reply names the table) and
+ * RTM_F_FIB_MATCH when asked, the rest as attributes. The kernel answers with
+ * one route or an error: EHOSTUNREACH, ENETUNREACH, EACCES (prohibit), EINVAL
+ * (blackhole) and so on. An address that is neither IPv4 nor IPv6, or two of
+ * different families, throw a NetlinkError (EINVAL).
+ *
+ * @example
+ * forEachDumpBatch(routeGetRequest({ dst: '10.0.0.1' }), (batch) => { … }, { strictCheck: true });
+ */
+export function routeGetRequest(query: RouteQuery): DumpRequest {
+  const dst = queryAddress(query.dst, 'destination');
+  const src = query.src === undefined ? undefined : queryAddress(query.src, 'source');
+  if (src && src.length !== dst.length) throw new NetlinkError('source and destination are of different families', constants.errno.EINVAL);
+  const family = dst.length === 4 ? AF_INET : AF_INET6;
+  const flags = (family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (query.fibMatch ? RTM_F_FIB_MATCH : 0) |
+    (query.notify ? RTM_F_NOTIFY : 0);
+  const payload = routeGetMessage.encode({
+    family, dstLen: dst.length * 8, srcLen: src ? src.length * 8 : 0, tos: query.tos ?? 0, flags,
+  }, {
+    dst, src, iif: query.iif, oif: query.oif, mark: query.mark || undefined, uid: query.uid,
+    ipProto: query.ipProto, sport: query.sport, dport: query.dport,
+    newdst: query.newdst === undefined ? undefined : queryAddress(query.newdst, 'new destination'),
+  });
+  return { protocol: NETLINK_ROUTE, type: RTM_GETROUTE, dump: false, payload };
+}
+
+/**
+ * routeGetSelector picks the answer to a route get out of its replies: the
+ * RTM_NEWROUTE, cache flags and all, or undefined for anything else.
+ *
+ * @example
+ * const select = routeGetSelector();
+ */
+export function routeGetSelector(): (msg: NetlinkMessage) => Route | undefined {
+  return (msg) => (msg.type === RTM_NEWROUTE ? decodeRoute(msg) : undefined);
 }

@@ -18,6 +18,7 @@ describe('routeRequest', () => {
       protocol: fc.integer({ min: 1, max: 255 }),
       type: fc.integer({ min: 1, max: 255 }),
       ifindex: fc.integer({ min: 0, max: 0xffffffff }),
+      cloned: fc.constant(true),
     }, { requiredKeys: [] });
     fc.assert(fc.property(filter, (f) => {
       const request = routeRequest(f);
