@@ -16,7 +16,7 @@ export {
 // The per-namespace clients.
 export { rtnetlink, type RtnetlinkClient, type RtnetlinkOptions } from './client/rtnetlink.js';
 export {
-  genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient, type GenlNotification,
+  genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient,
 } from './client/genl.js';
 export { sockdiag, type SockdiagClient } from './client/sockdiag.js';
 

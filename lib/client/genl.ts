@@ -13,7 +13,7 @@ import { genlDumpRequest } from '../genl/genl-header.js';
 import { familiesRequest, familySelector, type GenlFamily } from '../genl/nlctrl.js';
 import { policyRequest, policySelector, type PolicyMessage } from '../genl/policy.js';
 import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
-import type { GenlCommand, GenlFamilyDescription, GenlNotificationKind } from '../genl/genl-family.js';
+import type { GenlCommand, GenlFamilyDescription, GenlNotification, GenlNotificationKind } from '../genl/genl-family.js';
 import { NetlinkError } from '../errors.js';
 import { monitor, type MonitorOverrun, type MonitorSignal } from '../live/monitor.js';
 import { dumpObjects } from '../rx/dump-objects.js';
@@ -53,22 +53,6 @@ export type GenlFamilyClient<C> = {
   readonly [K in keyof C]: C[K] extends GenlCommand<infer T, infer F> ? (filter?: F) => Observable<T> : never;
 };
 
-/**
- * GenlNotification is one decoded notification of a described family: the
- * notification's name in the description (`kind`), its genlmsghdr command
- * and the object.
- *
- * @example
- * if (n.type === 'notification' && n.kind === 'features') console.log(n.object.header?.ifname);
- */
-export type GenlNotification<N> = {
-  [K in keyof N]: {
-    readonly type: 'notification';
-    readonly kind: K;
-    readonly cmd: number;
-    readonly object: N[K] extends GenlNotificationKind<infer T> ? T : never;
-  }
-}[keyof N];
 
 /**
  * GenlClient dumps and watches one namespace's generic netlink families.

@@ -44,6 +44,23 @@ export interface GenlNotificationKind<T> {
 }
 
 /**
+ * GenlNotification is one decoded notification of a described family: the
+ * notification's name in the description (`kind`), its genlmsghdr command
+ * and the object.
+ *
+ * @example
+ * if (n.type === 'notification' && n.kind === 'features') console.log(n.object.header?.ifname);
+ */
+export type GenlNotification<N> = {
+  [K in keyof N]: {
+    readonly type: 'notification';
+    readonly kind: K;
+    readonly cmd: number;
+    readonly object: N[K] extends GenlNotificationKind<infer T> ? T : never;
+  }
+}[keyof N];
+
+/**
  * GenlFamilyEvents are the multicast side of a family: the groups to join by
  * default and the notifications, by name.
  *
