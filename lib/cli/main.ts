@@ -68,6 +68,11 @@ function parseOptions(ctx: CliContext, argv: readonly string[]): number | 'done'
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('-'); i++) {
     if (argv[i] === '--') { i++; break; }
+    // An npm command answers --version whatever ip does (ip refuses it: no script relies on that).
+    if (argv[i] === '--version') {
+      ctx.write(`nlrx (netlink-rx) ${packageVersion()}\n`);
+      return 'done';
+    }
     const option = argv[i].startsWith('--') ? argv[i].slice(1) : argv[i];
     const is = (full: string) => ipMatches(option, full);
     const unsupported = () => new UsageError(`Option "${argv[i]}" is not supported by nlrx.`, 255);
