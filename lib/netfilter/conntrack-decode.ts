@@ -32,6 +32,7 @@ import {
   NETLINK_NETFILTER, NFNETLINK_V0, NFNL_SUBSYS_CTNETLINK,
 } from './netfilter-constants.js';
 import { nfgenmsg } from './nfgenmsg.js';
+import { Uint32PairSet } from './uint32-pair-set.js';
 
 /**
  * ConntrackTuple is one direction of a connection: addresses, the layer-4
@@ -382,22 +383,16 @@ function canonical(address: string): string {
  * for (const msg of batch) console.log(select(msg)?.orig?.dport);
  */
 export function conntrackSelector(filter: ConntrackFilter = {}): (msg: NetlinkMessage) => Conntrack | undefined {
-  // id → the tuple hash(es) delivered with it. The id is a 32-bit hash
+  // (id, tuple hash) of every entry delivered. The id is a 32-bit hash
   // (nf_ct_get_id): a table of 100k entries holds a few pairs sharing one, so
-  // an entry is its id and its original tuple and zone. Hashes, not entries,
-  // are kept, so a streamed dump stays small.
-  const seen = new Map<number, number | number[]>();
+  // an entry is its id and its original tuple and zone. Numbers in typed
+  // arrays, not entries, are kept, so a streamed dump stays small.
+  const seen = new Uint32PairSet();
   return (msg) => {
     if (msg.type !== CONNTRACK_NEW_TYPE) return undefined;
     const ct = decodeConntrack(msg);
     if (!matchConntrack(ct, filter)) return undefined;
-    if (ct.id !== undefined) {
-      const hash = tupleHash(ct);
-      const known = seen.get(ct.id);
-      if (known === undefined) seen.set(ct.id, hash);
-      else if (known === hash || (Array.isArray(known) && known.includes(hash))) return undefined;
-      else seen.set(ct.id, Array.isArray(known) ? [...known, hash] : [known, hash]);
-    }
+    if (ct.id !== undefined && !seen.add(ct.id, tupleHash(ct))) return undefined;
     return ct;
   };
 }
