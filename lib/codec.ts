@@ -89,6 +89,9 @@ export {
 } from './genl/genl-header.js';
 export {
   conntrackRequest, decodeConntrack, matchConntrack, conntrackSelector, type ConntrackTuple, type ConntrackTcpInfo,
-  type ConntrackProtoInfo, type ConntrackCounters, type ConntrackSeqAdj, type Conntrack, conntrackMessage,
-  type ConntrackFilter,
+  type ConntrackProtoInfo, type ConntrackCounters, type ConntrackSeqAdj, type Conntrack, conntrackTuple,
+  conntrackMessage, type ConntrackFilter,
 } from './netfilter/conntrack-decode.js';
+export {
+  expectationsRequest, decodeExpectation, expectationSelector, type ConntrackExpectation, expectationMessage,
+} from './netfilter/expectation-decode.js';

@@ -20,6 +20,7 @@ export declare const SocketPool: typeof m.SocketPool;
 export declare const addresses: typeof m.addresses;
 export declare const closeSocketPools: typeof m.closeSocketPools;
 export declare const conntrack: typeof m.conntrack;
+export declare const conntrackExpectations: typeof m.conntrackExpectations;
 export declare const conntrackStats: typeof m.conntrackStats;
 export declare const describeGenlFamily: typeof m.describeGenlFamily;
 export declare const detectInterrupt: typeof m.detectInterrupt;

@@ -33,7 +33,7 @@ export type { RouteVia, RouteNexthop } from './route/multipath.js';
 export { neighbors } from './route/neighbor.js';
 export type { Neighbor, NeighborFilter, NeighborCacheInfo } from './route/neighbor-decode.js';
 export { rules } from './route/rule.js';
-export type { Rule, RuleFilter, RuleRange } from './route/rule-decode.js';
+export type { Rule, RuleFilter } from './route/rule-decode.js';
 export { nexthops } from './route/nexthop.js';
 export type { Nexthop, NexthopFilter, NexthopGroupMember, NexthopResilientGroup } from './route/nexthop-decode.js';
 export { nexthopBuckets } from './route/nexthop-bucket.js';
@@ -53,6 +53,7 @@ export { netdevFamily, type NetdevDevice, type NetdevQueue, type NetdevNapi, typ
 export { socketOwners } from './sockdiag/socket-owners.js';
 export { conntrack } from './netfilter/conntrack.js';
 export { conntrackStats, type ConntrackCpuStats } from './netfilter/conntrack-stats.js';
+export { conntrackExpectations } from './netfilter/expectations.js';
 export type { Conntrack, ConntrackFilter, ConntrackTuple, ConntrackCounters } from './netfilter/conntrack-decode.js';
 export { sockets } from './sockdiag/sockets.js';
 export type { Socket } from './sockdiag/socket.js';

@@ -129,7 +129,8 @@ export interface Conntrack {
 
 const be64 = custom<bigint>('be64', (d, off) => d.readBigUInt64BE(off), { size: 8 });
 
-const tuple = nested(attributeSet('CTA_TUPLE', {
+/** A tuple (CTA_TUPLE_*): addresses, protocol, ports or ICMP fields, zone — as entries and expectations carry them. */
+export const conntrackTuple = nested(attributeSet('CTA_TUPLE', {
   ip: attr(CTA_TUPLE_IP, inline(attributeSet('CTA_TUPLE_IP', {
     src: attr(CTA_IP_V4_SRC, inet),
     dst: attr(CTA_IP_V4_DST, inet),
@@ -182,8 +183,8 @@ const protoinfo = nested(attributeSet('CTA_PROTOINFO', {
 }));
 
 const conntrackAttributes = attributeSet('conntrack', {
-  orig: attr(CTA_TUPLE_ORIG, tuple),
-  reply: attr(CTA_TUPLE_REPLY, tuple),
+  orig: attr(CTA_TUPLE_ORIG, conntrackTuple),
+  reply: attr(CTA_TUPLE_REPLY, conntrackTuple),
   status: attr(CTA_STATUS, be32),
   protoinfo: attr(CTA_PROTOINFO, protoinfo),
   helper: attr(CTA_HELP, nested(attributeSet('CTA_HELP', { name: attr(CTA_HELP_NAME, string) }), 'name')),
@@ -193,7 +194,7 @@ const conntrackAttributes = attributeSet('conntrack', {
   countersReply: attr(CTA_COUNTERS_REPLY, counters),
   use: attr(CTA_USE, be32),
   id: attr(CTA_ID, be32),
-  master: attr(CTA_TUPLE_MASTER, tuple),
+  master: attr(CTA_TUPLE_MASTER, conntrackTuple),
   seqAdjOrig: attr(CTA_SEQ_ADJ_ORIG, seqAdj),
   seqAdjReply: attr(CTA_SEQ_ADJ_REPLY, seqAdj),
   secmark: attr(CTA_SECMARK, be32),

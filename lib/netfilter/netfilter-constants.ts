@@ -52,6 +52,27 @@ export const CTA_SYNPROXY = 24;
 export const CTA_FILTER = 25;
 export const CTA_STATUS_MASK = 26;
 
+// Expectations (subsystem NFNL_SUBSYS_CTNETLINK_EXP): enum cntl_msg_types, enum ctattr_expect(_nat),
+// and the expectation flags (nf_conntrack_common.h).
+export const IPCTNL_MSG_EXP_NEW = 0;
+export const IPCTNL_MSG_EXP_GET = 1;
+export const CTA_EXPECT_MASTER = 1;
+export const CTA_EXPECT_TUPLE = 2;
+export const CTA_EXPECT_MASK = 3;
+export const CTA_EXPECT_TIMEOUT = 4;
+export const CTA_EXPECT_ID = 5;
+export const CTA_EXPECT_HELP_NAME = 6;
+export const CTA_EXPECT_ZONE = 7;
+export const CTA_EXPECT_FLAGS = 8;
+export const CTA_EXPECT_CLASS = 9;
+export const CTA_EXPECT_NAT = 10;
+export const CTA_EXPECT_FN = 11;
+export const CTA_EXPECT_NAT_DIR = 1;
+export const CTA_EXPECT_NAT_TUPLE = 2;
+export const NF_CT_EXPECT_PERMANENT = 0x1;
+export const NF_CT_EXPECT_INACTIVE = 0x2;
+export const NF_CT_EXPECT_USERSPACE = 0x4;
+
 // enum ctattr_synproxy: the SYN proxy's sequence and timestamp adjustments.
 export const CTA_SYNPROXY_ISN = 1;
 export const CTA_SYNPROXY_ITS = 2;
