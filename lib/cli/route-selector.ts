@@ -11,7 +11,8 @@ import { RT_TABLE_MAIN } from '../route/route-constants.js';
 import type { Route, RouteFilter } from '../route/route-decode.js';
 import { UsageError } from './cli-context.js';
 import { ipMatches as matches } from './ip-matches.js';
-import { addressBytes, inetPrefix, prefixMatches, type InetPrefix } from './inet-prefix.js';
+import { prefixMatches, type InetPrefix } from '../route/inet-prefix.js';
+import { addressBytes, inetPrefix } from './inet-prefix.js';
 import {
   dsfieldId, parseUnsigned, realmsId, routeProtocols, routeScopes, routeTables, routeTypeId,
 } from './route-names.js';

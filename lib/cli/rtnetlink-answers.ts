@@ -13,6 +13,8 @@ const STRERROR: Readonly<Record<string, string>> = {
   EOPNOTSUPP: 'Operation not supported', EPERM: 'Operation not permitted', EAFNOSUPPORT: 'Address family not supported by protocol',
   ENETUNREACH: 'Network is unreachable', EHOSTUNREACH: 'No route to host', EMSGSIZE: 'Message too long',
   ESRCH: 'No such process', EBUSY: 'Device or resource busy', EACCES: 'Permission denied',
+  EAGAIN: 'Resource temporarily unavailable', ENOBUFS: 'No buffer space available',
+  EPROTONOSUPPORT: 'Protocol not supported', ENETDOWN: 'Network is down',
 };
 
 /** print_ext_ack_msg(): the kernel's text, with a full stop unless it has one. */
@@ -50,6 +52,7 @@ export function dumpError(error: unknown, exitCode: number): unknown {
   if (!(error instanceof NetlinkKernelError)) return error;
   let text = '';
   if (error.extAckMessage) text = `${extAckText(error.extAckMessage)}\n`;
+  else if (error.code === 'EMSGSIZE') text = 'Error: Buffer too small for object.\n';
   else if (error.code !== 'ENOENT' && error.code !== 'EOPNOTSUPP') text = `RTNETLINK answers: ${strerror(error)}\n`;
   return new UsageError(`${text}Dump terminated`, exitCode);
 }

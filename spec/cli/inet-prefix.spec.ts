@@ -4,7 +4,8 @@
  * inet_addr_match.
  */
 import { describe, expect, it } from 'vitest';
-import { inetPrefix, parseInetPrefix, prefixMatches } from '../../lib/cli/inet-prefix.js';
+import { inetPrefix } from '../../lib/cli/inet-prefix.js';
+import { parseInetPrefix, prefixMatches } from '../../lib/route/inet-prefix.js';
 import { UsageError } from '../../lib/cli/cli-context.js';
 import { AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../lib/route/constants.js';
 

@@ -8,14 +8,15 @@ import { parseInetPrefix, prefixContains, prefixMatchesText } from '../../lib/ro
 
 describe('parseInetPrefix', () => {
   it.each([
-    ['10.0.0.0/8', AF_UNSPEC, { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8 }],
-    ['10.1.0.2', AF_INET, { family: AF_INET, bytes: [10, 1, 0, 2], bitlen: 32 }],
-    ['10/8', AF_UNSPEC, { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8 }],
-    ['0x0a.1', AF_UNSPEC, { family: AF_INET, bytes: [10, 1, 0, 0], bitlen: 32 }],
-    ['2001:db8::/32', AF_UNSPEC, { family: AF_INET6, bytes: [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bitlen: 32 }],
-    ['all', AF_UNSPEC, { family: AF_UNSPEC, bytes: [], bitlen: 0 }],
-    ['any', AF_INET6, { family: AF_INET6, bytes: [], bitlen: 0 }],
-    ['default', AF_INET, { family: AF_INET, bytes: [], bitlen: 0 }],
+    ['10.0.0.0/8', AF_UNSPEC, { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8, lengthGiven: true }],
+    ['10.1.0.2', AF_INET, { family: AF_INET, bytes: [10, 1, 0, 2], bitlen: 32, lengthGiven: false }],
+    ['10/8', AF_UNSPEC, { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 8, lengthGiven: true }],
+    ['0x0a.1', AF_UNSPEC, { family: AF_INET, bytes: [10, 1, 0, 0], bitlen: 32, lengthGiven: false }],
+    ['10.0.0.0/255.255.0.0', AF_UNSPEC, { family: AF_INET, bytes: [10, 0, 0, 0], bitlen: 16, lengthGiven: true }],
+    ['2001:db8::/32', AF_UNSPEC, { family: AF_INET6, bytes: [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bitlen: 32, lengthGiven: true }],
+    ['all', AF_UNSPEC, { family: AF_UNSPEC, bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bitlen: 0, lengthGiven: false }],
+    ['any', AF_INET6, { family: AF_INET6, bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bitlen: 0, lengthGiven: false }],
+    ['default', AF_INET, { family: AF_INET, bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], bitlen: 0, lengthGiven: true }],
   ] as const)('reads %s (family %i)', (text, family, expected) => {
     const prefix = parseInetPrefix(text, family);
     expect(prefix && { ...prefix, bytes: [...prefix.bytes] }).toEqual(expected);

@@ -19,6 +19,7 @@ import { routeFormat, type RouteFormat } from '../route-format.js';
 import { dsfieldId, ipProtocolId, parseUnsigned } from '../route-names.js';
 import { ipMatches as matches } from '../ip-matches.js';
 import { hiddenFields, parseRouteSelector, routeSelected } from '../route-selector.js';
+import { dumpError, talkError } from '../rtnetlink-answers.js';
 import { NetlinkKernelError } from '../../errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC } from '../../route/constants.js';
 import { nexthopRequest, nexthopSelector, type Nexthop } from '../../route/nexthop-decode.js';
@@ -104,27 +105,6 @@ function deviceIndex(links: LinkNames, name: string): number {
   return index;
 }
 
-/** strerror() of what a route lookup or dump meets, as `RTNETLINK answers:` prints it. */
-const STRERROR: Readonly<Record<string, string>> = {
-  EHOSTUNREACH: 'No route to host', ENETUNREACH: 'Network is unreachable', EACCES: 'Permission denied',
-  EINVAL: 'Invalid argument', ENODEV: 'No such device', ENOENT: 'No such file or directory',
-  EPERM: 'Operation not permitted', EAGAIN: 'Resource temporarily unavailable', EOPNOTSUPP: 'Operation not supported',
-  ENOBUFS: 'No buffer space available', ESRCH: 'No such process', EAFNOSUPPORT: 'Address family not supported by protocol',
-  EPROTONOSUPPORT: 'Protocol not supported', ENETDOWN: 'Network is down',
-};
-
-/**
- * How ip reports a refused request (exit status 2): the extended ack as
- * print_ext_ack writes it (a full stop added when missing), else perror's
- * `RTNETLINK answers:`; a failed dump adds `Dump terminated`.
- */
-function kernelError(error: NetlinkKernelError, dump: boolean): UsageError {
-  const message = error.extAckMessage;
-  const text = message ? `Error: ${message}${message.endsWith('.') ? '' : '.'}`
-    : `RTNETLINK answers: ${STRERROR[error.code] ?? error.code}`;
-  return new UsageError(dump ? `${text}\nDump terminated` : text, 2);
-}
-
 /**
  * run executes `nlrx route <verb> <args>`.
  *
@@ -197,8 +177,7 @@ async function show(ctx: CliContext, args: readonly string[]): Promise<void> {
       }
     }, options);
   } catch (error) {
-    if (error instanceof NetlinkKernelError) throw kernelError(error, true);
-    throw error;
+    throw dumpError(error, 2);
   }
   out.end();
 }
@@ -321,8 +300,7 @@ async function get(ctx: CliContext, args: readonly string[]): Promise<void> {
         for (const msg of batch) answer ??= select(msg);
       }, options);
     } catch (error) {
-      if (error instanceof NetlinkKernelError) throw kernelError(error, false);
-      throw error;
+      throw talkError(error, 2);
     }
     return answer;
   };
