@@ -2,8 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <cstring>
 #include <string>
 #include <system_error>
@@ -43,7 +48,8 @@ void NetlinkSocket::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NetlinkSocket", DefineClass(env, "NetlinkSocket",
       {InstanceMethod("send", &NetlinkSocket::Send), InstanceMethod("read", &NetlinkSocket::Read),
        InstanceMethod("close", &NetlinkSocket::Close), InstanceMethod("membership", &NetlinkSocket::Membership),
-       InstanceMethod("setRef", &NetlinkSocket::SetRef), InstanceMethod("stats", &NetlinkSocket::Stats)}));
+       InstanceMethod("setRef", &NetlinkSocket::SetRef), InstanceMethod("stats", &NetlinkSocket::Stats),
+       InstanceMethod("ethtool", &NetlinkSocket::Ethtool)}));
 }
 NetlinkSocket::NetlinkSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NetlinkSocket>(info) {
   Napi::Env env = info.Env();
@@ -247,5 +253,31 @@ Napi::Value NetlinkSocket::Stats(const Napi::CallbackInfo& info) {
   stats.Set("recvCalls", recv_calls_ + (reader_ ? reader_->recv_calls() : 0));
   stats.Set("readAhead", reader_ ? reader_->queued() : -1);  // batches queued; -1: no reader thread
   return stats;
+}
+// SIOCETHTOOL on this socket, so in its namespace (a netlink socket hands device ioctls
+// to dev_ioctl). The kernel writes as many strings or counters as the device has now, not
+// as many as were asked for: the copy ends at a PROT_NONE page, so a count that grew in
+// between fails with EFAULT instead of overrunning the caller's buffer.
+Napi::Value NetlinkSocket::Ethtool(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ThrowIfClosed(env, "ioctl");
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsTypedArray()) throw Napi::TypeError::New(env, "ethtool(ifname, data)");
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+  if (name.size() >= IFNAMSIZ || name.find('\0') != std::string::npos) throw ErrnoError(env, ENODEV, "ioctl");
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE)), size = (data.ByteLength() + page - 1) / page * page;
+  void* map = mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) throw ErrnoError(env, errno, "mmap");
+  uint8_t* copy = static_cast<uint8_t*>(map) + size - data.ByteLength();
+  memcpy(copy, data.Data(), data.ByteLength());
+  ifreq request = {};
+  memcpy(request.ifr_name, name.data(), name.size());
+  request.ifr_data = reinterpret_cast<char*>(copy);
+  int err = mprotect(static_cast<uint8_t*>(map) + size, page, PROT_NONE) < 0 ? errno
+          : ioctl(fd_.get(), SIOCETHTOOL, &request) < 0 ? errno : 0;
+  memcpy(data.Data(), copy, data.ByteLength());
+  munmap(map, size + page);
+  if (err != 0) throw ErrnoError(env, err, "ioctl");
+  return env.Undefined();
 }
 }  // namespace nlrx

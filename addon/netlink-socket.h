@@ -24,6 +24,7 @@ class NetlinkSocket : public Napi::ObjectWrap<NetlinkSocket> {
   Napi::Value Membership(const Napi::CallbackInfo& info);  // (group, join)
   Napi::Value SetRef(const Napi::CallbackInfo& info);      // (ref)
   Napi::Value Stats(const Napi::CallbackInfo& info);       // { portId, closed, recvCalls, readAhead }
+  Napi::Value Ethtool(const Napi::CallbackInfo& info);     // (ifname, data): SIOCETHTOOL, data in place
   static void OnPoll(uv_poll_t* handle, int status, int events);
   void OnReadAhead();
   bool ReadAheadNow();

@@ -95,3 +95,7 @@ export {
 export {
   expectationsRequest, decodeExpectation, expectationSelector, type ConntrackExpectation, expectationMessage,
 } from './netfilter/expectation-decode.js';
+export {
+  ethtoolCommand, ethtoolString, decodeDriverInfo, type EthtoolIoctl, type EthtoolDriverInfo, type EthtoolStatistic,
+  type EthtoolStatistics,
+} from './ethtool/ethtool-ioctl-decode.js';

@@ -29,6 +29,7 @@ export declare const dumpBatches: typeof m.dumpBatches;
 export declare const dumpObjects: typeof m.dumpObjects;
 export declare const dumpWith: typeof m.dumpWith;
 export declare const errnoName: typeof m.errnoName;
+export declare const ethtool: typeof m.ethtool;
 export declare const ethtoolFamily: typeof m.ethtoolFamily;
 export declare const filterSequence: typeof m.filterSequence;
 export declare const flattenBatches: typeof m.flattenBatches;

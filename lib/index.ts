@@ -10,7 +10,6 @@
 // Errors.
 export {
   NetlinkError, NetlinkSyscallError, NetlinkKernelError, NetlinkDecodeError, DumpInterruptedError, errnoName,
-  type KernelErrorDetails,
 } from './errors.js';
 
 // The per-namespace clients.
@@ -19,6 +18,7 @@ export {
   genl, type GenlClient, type GenlOptions, type GenlDumpOptions, type GenlFamilyClient,
 } from './client/genl.js';
 export { sockdiag, type SockdiagClient } from './client/sockdiag.js';
+export { ethtool, type EthtoolClient } from './client/ethtool.js';
 
 // Typed dumps and their objects.
 export { links } from './route/link.js';
@@ -75,7 +75,6 @@ export type { DumpRequest } from './rx/dump-request.js';
 export { SocketPool, type SocketPoolOptions, type SocketLease, type TransportFactory } from './rx/socket-pool.js';
 export { socketPool, closeSocketPools } from './rx/socket-pools.js';
 export type { NetlinkMessage } from './codec/header.js';
-export type { MessageBatch } from './codec/message.js';
 
 // Operators.
 export { detectInterrupt } from './rx/operators/detect-interrupt.js';

@@ -34,7 +34,7 @@ export const entries = {
 
 const isConstant = (name) => /^[A-Z][A-Z0-9_]*$/.test(name);
 /** The protocol folders (DESIGN.md's lib/<family>/): their constants and decoding side are public. */
-const families = ['route', 'sockdiag', 'genl', 'netfilter'].filter((dir) => existsSync(join(lib, dir)));
+const families = ['route', 'sockdiag', 'genl', 'netfilter', 'ethtool'].filter((dir) => existsSync(join(lib, dir)));
 const modulesIn = (dir) => readdirSync(join(lib, dir)).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort()
   .map((f) => `${dir}/${f}`);
 

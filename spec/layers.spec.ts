@@ -23,6 +23,7 @@ const floors: Record<string, number> = {
   sockdiag: 4,
   genl: 4,
   netfilter: 4,
+  ethtool: 4, // the ethtool ioctl: what the genl family lacks
   live: 5,
   client: 6,
   ui: 7,

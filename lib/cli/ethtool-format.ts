@@ -1,11 +1,13 @@
 /**
  * ethtool replies as the `ethtool` command prints them (netlink/*.c of
  * ethtool 6.1), byte for byte: `-l` (channels), `-g` (rings), `-c`
- * (coalescing), `-a` (pause) and `-k` (features).
+ * (coalescing), `-a` (pause) and `-k` (features), and from the ioctl `-i`
+ * (driver information) and `-S` (driver statistics).
  */
 import type {
   EthtoolBitset, EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolPause, EthtoolRings,
 } from '../genl/ethtool.js';
+import type { EthtoolDriverInfo, EthtoolStatistics } from '../ethtool/ethtool-ioctl-decode.js';
 import type { ObjectFormat } from './object-output.js';
 
 /** show_u32(): the value, or n/a when the driver does not report it. */
@@ -141,3 +143,34 @@ export function featuresText(device: string, features: EthtoolFeatures): string 
   for (const b of named) if (!grouped.has(b.index!)) text += line(b.index!, b.name!, '');
   return text;
 }
+
+/**
+ * driverInfoFormat is how `ethtool -i DEV` prints a driver's identity
+ * (dump_drvinfo()); JSON is the decoded struct.
+ *
+ * @example
+ * driverInfoFormat.text(info); // 'driver: veth\nversion: 1.0\n…'
+ */
+export const driverInfoFormat: ObjectFormat<EthtoolDriverInfo> = {
+  json: (i) => JSON.stringify(i),
+  text: (i) => `driver: ${i.driver}\nversion: ${i.version}\nfirmware-version: ${i.firmwareVersion}\n` +
+    `expansion-rom-version: ${i.expansionRomVersion}\nbus-info: ${i.busInfo}\n` +
+    `supports-statistics: ${yes(i.stats)}\nsupports-test: ${yes(i.testInfoLength)}\n` +
+    `supports-eeprom-access: ${yes(i.eepromLength)}\nsupports-register-dump: ${yes(i.registerDumpLength)}\n` +
+    `supports-priv-flags: ${yes(i.privFlags)}\n`,
+};
+
+const yes = (count: number) => (count ? 'yes' : 'no');
+
+/**
+ * statisticsFormat is how `ethtool -S DEV` prints a driver's statistics
+ * (do_gnicstats()); in JSON every counter is an exact number, even past 2^53.
+ *
+ * @example
+ * statisticsFormat.text(stats); // 'NIC statistics:\n     peer_ifindex: 2\n…'
+ */
+export const statisticsFormat: ObjectFormat<EthtoolStatistics> = {
+  json: (s) => `{"ifname":${JSON.stringify(s.ifname)},"statistics":[${s.statistics
+    .map(({ name, value }) => `{"name":${JSON.stringify(name)},"value":${value}}`).join(',')}]}`,
+  text: (s) => `NIC statistics:\n${s.statistics.map(({ name, value }) => `     ${name}: ${value}\n`).join('')}`,
+};

@@ -70,6 +70,8 @@ export interface NativeSocket {
   /** Whether a pending read keeps the event loop alive. */
   setRef(ref: boolean): void;
   stats(): NativeSocketStats;
+  /** SIOCETHTOOL for device `ifname` in the socket's namespace; `data` (the command struct) is updated in place. */
+  ethtool(ifname: string, data: Uint8Array): void;
 }
 
 interface NativeModule {

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { NetlinkSyscallError } from '../errors.js';
+import { errnoName, NetlinkSyscallError } from '../errors.js';
 import { asNetlinkError, loadNative, type NativeSocket } from './native.js';
 import type { SocketOptions } from './socket-options.js';
 import type { Batch, Transport } from './transport.js';
@@ -142,6 +142,32 @@ export class NetlinkSocket implements Transport {
       this.#native.membership(group, false);
     } catch (error) {
       throw asNetlinkError(error);
+    }
+  }
+
+  /**
+   * Runs one SIOCETHTOOL ioctl for device `ifname` in this socket's namespace
+   * (the kernel hands a netlink socket's device ioctls to the device): `data`
+   * is the ethtool command struct (`ETHTOOL_G…`), read and written in place.
+   * Synchronous, as the ioctl is. What netlink's ethtool family lacks (driver
+   * information, a driver's own statistics) is only reachable this way.
+   * Throws a `NetlinkSyscallError` (`ENODEV`, `EOPNOTSUPP`, `EFAULT` when the
+   * kernel wrote past `data` …).
+   *
+   * @example
+   * const drvinfo = new Uint8Array(196);
+   * new DataView(drvinfo.buffer).setUint32(0, 3, true); // ETHTOOL_GDRVINFO
+   * socket.ethtool('eth0', drvinfo);
+   */
+  ethtool(ifname: string, data: Uint8Array): void {
+    try {
+      this.#native.ethtool(ifname, data);
+    } catch (error) {
+      const native = asNetlinkError(error);
+      // libuv names errno 95 ENOTSUP; the kernel's ethtool answers say EOPNOTSUPP.
+      throw native instanceof NetlinkSyscallError
+        ? new NetlinkSyscallError(native.message, native.errno, native.syscall, errnoName(native.errno))
+        : native;
     }
   }
 

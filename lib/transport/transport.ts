@@ -38,6 +38,12 @@ export interface Transport {
   /** Joins multicast group `group` (a number, so groups above 32 work). */
   addMembership(group: number): void;
   dropMembership(group: number): void;
+  /**
+   * One SIOCETHTOOL ioctl for device `ifname`, `data` updated in place (see
+   * `NetlinkSocket.ethtool`); a transport without it cannot serve ethtool's
+   * ioctl-only queries.
+   */
+  ethtool?(ifname: string, data: Uint8Array): void;
   /** Whether a pending read keeps the process alive (default: it does). */
   ref(): void;
   unref(): void;

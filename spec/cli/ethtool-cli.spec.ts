@@ -1,11 +1,13 @@
 /**
- * Oracle spec for `nlrx ethtool [-l|-g|-c|-a|-k] DEV` beside the `ethtool`
+ * Oracle spec for `nlrx ethtool [-i|-S|-l|-g|-c|-a|-k] DEV` beside the `ethtool`
  * command in a throw-away namespace: stdout, stderr and exit status identical
  * for a veth (channels; features, some changed with ethtool -K), a tap (the
  * message level and a coalescing value changed), a bridge (no channels:
  * "Operation not supported"), lo, and a device that does not exist (the
  * kernel's extended ack, then "No such device"; for the settings, five times
- * and "No data available", exit 75).
+ * and "No data available", exit 75). `-i` and `-S` (the ioctl) also on a
+ * veth with four queues of which 3 rx and 2 tx are in use (`ethtool -L`: more
+ * counters), and on a name longer than the ioctl's 15 characters.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,9 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     ns.exec('ethtool', '-C', 'tp0', 'rx-frames', '7');
     ns.ip('link', 'set', 'v0', 'up');
     ns.ip('link', 'set', 'v1', 'up');
+    ns.ip('link', 'add', 'vq0', 'numrxqueues', '4', 'numtxqueues', '4', 'type', 'veth', 'peer', 'name', 'vq1',
+      'numrxqueues', '4', 'numtxqueues', '4');
+    ns.exec('ethtool', '-L', 'vq0', 'rx', '3', 'tx', '2');
   });
   afterAll(() => ns?.remove());
 
@@ -36,6 +41,7 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     ...devices,
     ...['-l', '-c', '-k'].flatMap((option) => devices.map((d) => `${option} ${d}`)),
     ...['-g', '-a'].flatMap((option) => ['v0', 'tp0', 'nope0'].map((d) => `${option} ${d}`)),
+    ...['-i', '-S'].flatMap((option) => [...devices, 'vq0', 'a-name-over-15-chars'].map((d) => `${option} ${d}`)),
   ])('ethtool %s: the same stdout, stderr and exit status', (line) => {
     const args = line.split(' ');
     const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', ...args], { encoding: 'utf8' });
@@ -48,5 +54,16 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     const ours = spawnSync(process.execPath, [MAIN, '-n', ns.name, '-j', 'ethtool', '-l', 'v0'], { encoding: 'utf8' });
     const [channels] = JSON.parse(ours.stdout);
     expect(channels).toMatchObject({ header: { ifname: 'v0' }, rxMax: expect.any(Number), rxCount: expect.any(Number) });
+  });
+
+  it('prints -i and -S as JSON with -j: the driver struct, and every counter by name', () => {
+    const info = spawnSync(process.execPath, [MAIN, '-n', ns.name, '-j', 'ethtool', '-i', 'vq0'], { encoding: 'utf8' });
+    expect(JSON.parse(info.stdout)).toEqual([expect.objectContaining({ ifname: 'vq0', driver: 'veth', version: '1.0' })]);
+    const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', '-S', 'vq0'], { encoding: 'utf8' });
+    const names = theirs.stdout.split('\n').slice(1, -1).map((line) => line.trim().split(': ')[0]);
+    const stats = spawnSync(process.execPath, [MAIN, '-n', ns.name, '-j', 'ethtool', '-S', 'vq0'], { encoding: 'utf8' });
+    const [reply] = JSON.parse(stats.stdout) as { ifname: string; statistics: { name: string; value: number }[] }[];
+    expect(reply.statistics.map((s) => s.name)).toEqual(names);
+    expect(names).toContain('rx_queue_2_xdp_packets');
   });
 });

@@ -1,20 +1,28 @@
 /**
- * `nlrx [-n NETNS] [-j] ethtool [-l|-k] DEV`: a device's link settings,
- * channels or features as the `ethtool` command prints them, over the ethtool
- * generic netlink family (a request for that device alone, so a driver
- * without channels fails as ethtool does: "netlink error: Operation not
- * supported", exit 1).
+ * `nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV`: a device's link
+ * settings, driver, statistics, channels, rings, coalescing, pause or
+ * features as the `ethtool` command prints them. The settings and `-l -g -c
+ * -a -k` go over the ethtool generic netlink family (a request for that
+ * device alone, so a driver without channels fails as ethtool does: "netlink
+ * error: Operation not supported", exit 1); `-i` and `-S` over the ethtool
+ * ioctl, as ethtool does, with its messages and exit codes (71; 94, 96, 97).
  */
 import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { channelsFormat, coalesceFormat, featuresText, pauseFormat, ringsFormat } from '../ethtool-format.js';
+import {
+  channelsFormat, coalesceFormat, driverInfoFormat, featuresText, pauseFormat, ringsFormat, statisticsFormat,
+} from '../ethtool-format.js';
 import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
 import { objectOutput, type ObjectFormat } from '../object-output.js';
 import { genl } from '../../client/genl.js';
-import { NetlinkKernelError } from '../../errors.js';
+import { NetlinkError, NetlinkKernelError } from '../../errors.js';
+import { ETHTOOL_GSTATS, type EthtoolIoctl } from '../../ethtool/ethtool-ioctl-decode.js';
+import { NETLINK_GENERIC } from '../../codec/header.js';
+import { NetlinkSocket } from '../../transport/netlink-socket.js';
+import { driverInfo, statistics } from '../../ethtool/ethtool-ioctl.js';
 import { ethtoolFamily } from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-l|-g|-c|-a|-k] DEV';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV';
 
 /** strerror() of the errors an ethtool request meets, as ethtool prints them. */
 const STRERROR: Readonly<Record<string, string>> = {
@@ -31,9 +39,10 @@ const STRERROR: Readonly<Record<string, string>> = {
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb !== 'help' && args.length === 1 && !args[0].startsWith('-')) return settings(ctx, args[0]);
   const [option, device] = args;
-  if (verb === 'help' || !['-l', '-g', '-c', '-a', '-k'].includes(option) || device === undefined || args.length !== 2) {
+  if (verb === 'help' || !['-i', '-S', '-l', '-g', '-c', '-a', '-k'].includes(option) || device === undefined || args.length !== 2) {
     throw new UsageError(USAGE);
   }
+  if (option === '-i' || option === '-S') return ioctlQuery(ctx, option, device);
   const client = genl({ netns: ctx.netns });
   const ethtool = client.use(ethtoolFamily);
   try {
@@ -55,10 +64,46 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
 }
 
+/** The longest name the ioctl's struct ifreq holds (IFNAMSIZ - 1). */
+const IFNAMSIZ_MAX = 15;
+
+/**
+ * `-i` and `-S`: the ethtool ioctl, as do_gdrv() and do_gnicstats() call it
+ * and word their failures (perror of the step that failed; exit 71, or 96
+ * for the names, 97 for the counters, 94 for a driver without statistics).
+ */
+async function ioctlQuery(ctx: CliContext, option: '-i' | '-S', device: string): Promise<void> {
+  if (device.length > IFNAMSIZ_MAX) {
+    // As ethtool words it: -S has a netlink handler, which declined (no statistics groups asked for).
+    const why = option === '-S' ? 'ioctl-only request' : 'ethtool netlink support for subcommand missing';
+    throw new UsageError(`${why}, device name longer than ${IFNAMSIZ_MAX} not supported`, 1);
+  }
+  // The step that failed decides the message: the ioctl's command is its struct's first u32.
+  let step = 0;
+  const socket = new NetlinkSocket(NETLINK_GENERIC, { netns: ctx.netns });
+  const io: EthtoolIoctl = (name, data) => {
+    step = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
+    socket.ethtool(name, data);
+  };
+  try {
+    if (option === '-i') return await print(ctx, [driverInfo(io, device)], driverInfoFormat);
+    const stats = statistics(io, device);
+    if (stats.statistics.length === 0) throw new UsageError('no stats available', 94);
+    return await print(ctx, [stats], statisticsFormat);
+  } catch (error) {
+    if (!(error instanceof NetlinkError)) throw error;
+    const [what, status] = option === '-i' ? ['driver information', 71]
+      : step === ETHTOOL_GSTATS ? ['stats information', 97] : ['stats strings information', 96];
+    throw new UsageError(`Cannot get ${what}: ${STRERROR[error.code] ?? error.message}`, status);
+  } finally {
+    socket.close();
+  }
+}
+
 /** One device's reply in ethtool's text, or as JSON. */
-async function print<T>(ctx: CliContext, replies: Observable<T>, format: ObjectFormat<T>): Promise<void> {
+async function print<T>(ctx: CliContext, replies: Observable<T> | readonly T[], format: ObjectFormat<T>): Promise<void> {
   const out = objectOutput(ctx, format);
-  for (const reply of await lastValueFrom(replies.pipe(toArray()))) out.push(reply);
+  for (const reply of Array.isArray(replies) ? replies : await lastValueFrom((replies as Observable<T>).pipe(toArray()))) out.push(reply);
   out.end();
 }
 
