@@ -5,7 +5,8 @@
  * (driver information) and `-S` (driver statistics).
  */
 import type {
-  EthtoolBitset, EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolPause, EthtoolRings,
+  EthtoolBitset, EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolHistogramBucket, EthtoolPause, EthtoolRings,
+  EthtoolStats, EthtoolStringSet,
 } from '../genl/ethtool.js';
 import type { EthtoolDriverInfo, EthtoolStatistics } from '../ethtool/ethtool-ioctl-decode.js';
 import type { ObjectFormat } from './object-output.js';
@@ -173,4 +174,64 @@ export const statisticsFormat: ObjectFormat<EthtoolStatistics> = {
   json: (s) => `{"ifname":${JSON.stringify(s.ifname)},"statistics":[${s.statistics
     .map(({ name, value }) => `{"name":${JSON.stringify(name)},"value":${value}}`).join(',')}]}`,
   text: (s) => `NIC statistics:\n${s.statistics.map(({ name, value }) => `     ${name}: ${value}\n`).join('')}`,
+};
+
+/** A standard statistics reply with its groups and counters named (what `-S --groups` prints). */
+export interface NamedStandardStats {
+  ifname: string;
+  groups: {
+    name: string;
+    stats: { name: string; value: bigint }[];
+    histogramRx: EthtoolHistogramBucket[];
+    histogramTx: EthtoolHistogramBucket[];
+  }[];
+}
+
+type Strings = NonNullable<EthtoolStringSet['strings']>;
+
+/**
+ * namedStandardStats names a STATS_GET reply's groups (from
+ * ETH_SS_STATS_STD) and counters (from each group's string set); a counter
+ * without a name is left out, as ethtool leaves it.
+ *
+ * @example
+ * namedStandardStats(reply, std, new Map([[18, macNames]])).groups[0].name; // 'eth-mac'
+ */
+export function namedStandardStats(reply: EthtoolStats | undefined, std: Strings,
+  sets: ReadonlyMap<number | undefined, Strings>): NamedStandardStats {
+  const nameIn = (strings: Strings | undefined, index: number | undefined) =>
+    strings?.find((s) => s.index === index)?.value ?? '';
+  return {
+    ifname: reply?.header?.ifname ?? '',
+    groups: (reply?.groups ?? []).filter((g) => g.ssId !== undefined).map((g) => ({
+      name: nameIn(std, g.id),
+      stats: (g.stats ?? []).map((s) => ({ name: nameIn(sets.get(g.ssId), s.id), value: s.value })).filter((s) => s.name !== ''),
+      histogramRx: g.histogramRx ?? [],
+      histogramTx: g.histogramTx ?? [],
+    })),
+  };
+}
+
+/** One RMON histogram bucket as parse_rmon_hist_one() prints it. */
+function bucketText(direction: string, group: string, b: EthtoolHistogramBucket): string {
+  const { low = 0, high = 0, value = 0n } = b;
+  const range = low && high ? `${low}to${high}` : high ? `${high}` : `${low}toMax`;
+  return `${direction}-${group}-etherStatsPkts${range}Octets: ${value}\n`;
+}
+
+/**
+ * standardStatsFormat is how `ethtool -S DEV --all-groups` prints the
+ * standard statistics: `group-counter: value`, then the RMON histograms; in
+ * JSON every counter is an exact number.
+ *
+ * @example
+ * standardStatsFormat.text(stats); // 'Standard stats for eth0:\neth-mac-FramesTransmittedOK: 12\n…'
+ */
+export const standardStatsFormat: ObjectFormat<NamedStandardStats> = {
+  // A bigint goes through as a marked string and comes out as its digits: a kernel string has no NUL to clash.
+  json: (s) => JSON.stringify(s, (_key, value: unknown) => (typeof value === 'bigint' ? `\0${value}` : value))
+    .replace(/"\\u0000(\d+)"/g, '$1'),
+  text: (s) => `Standard stats for ${s.ifname}:\n${s.groups.map((g) => g.stats.map((c) => `${g.name}-${c.name}: ${c.value}\n`).join('') +
+    g.histogramRx.map((b) => bucketText('rx', g.name, b)).join('') +
+    g.histogramTx.map((b) => bucketText('tx', g.name, b)).join('')).join('')}`,
 };

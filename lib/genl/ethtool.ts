@@ -6,10 +6,11 @@
  * coalescing, pause, EEE — each per device or as a dump over all devices.
  */
 import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
-import { binary, flag, nested, nestedArray, string, u32, u8 } from '../codec/attribute-type.js';
+import { binary, custom, flag, nested, nestedArray, string, u32, u64, u8 } from '../codec/attribute-type.js';
+import { AttributeCursor } from '../codec/attributes.js';
 import { describeMessage, type FieldValues, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
-import type { NetlinkDecodeError } from '../errors.js';
+import { NetlinkDecodeError } from '../errors.js';
 import { describeGenlFamily } from './genl-family.js';
 import { genlmsghdr } from './genl-header.js';
 
@@ -30,6 +31,7 @@ export const ETHTOOL_MSG_CHANNELS_GET = 17;
 export const ETHTOOL_MSG_COALESCE_GET = 19;
 export const ETHTOOL_MSG_PAUSE_GET = 21;
 export const ETHTOOL_MSG_EEE_GET = 23;
+export const ETHTOOL_MSG_STATS_GET = 32;
 
 // Notifications (enum ETHTOOL_MSG_*_NTF, kernel to user), on the "monitor" group.
 export const ETHTOOL_MSG_LINKINFO_NTF = 3;
@@ -59,12 +61,34 @@ export const ETHTOOL_A_BITSET_SIZE = 2;
 export const ETHTOOL_A_BITSET_BITS = 3;
 export const ETHTOOL_A_BITSET_VALUE = 4;
 export const ETHTOOL_A_BITSET_MASK = 5;
+export const ETHTOOL_A_BITSET_BITS_BIT = 1;
 export const ETHTOOL_A_BITSET_BIT_INDEX = 1;
 export const ETHTOOL_A_BITSET_BIT_NAME = 2;
 export const ETHTOOL_A_BITSET_BIT_VALUE = 3;
 
 // String sets.
 export const ETH_SS_FEATURES = 4;
+/** The standard statistics groups' names ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon' …), global. */
+export const ETH_SS_STATS_STD = 16;
+export const ETH_SS_STATS_ETH_PHY = 17;
+export const ETH_SS_STATS_ETH_MAC = 18;
+export const ETH_SS_STATS_ETH_CTRL = 19;
+export const ETH_SS_STATS_RMON = 20;
+
+// Standard statistics (ETHTOOL_MSG_STATS_GET): enum ETHTOOL_A_STATS_*, ETHTOOL_A_STATS_GRP_*.
+export const ETHTOOL_A_STATS_HEADER = 2;
+export const ETHTOOL_A_STATS_GROUPS = 3;
+export const ETHTOOL_A_STATS_GRP = 4;
+/** Which MAC the counters are of (enum ethtool_mac_stats_src: 0 aggregate, 1 express, 2 preemptible); 6.6 and later. */
+export const ETHTOOL_A_STATS_SRC = 5;
+export const ETHTOOL_A_STATS_GRP_ID = 2;
+export const ETHTOOL_A_STATS_GRP_SS_ID = 3;
+export const ETHTOOL_A_STATS_GRP_STAT = 4;
+export const ETHTOOL_A_STATS_GRP_HIST_RX = 5;
+export const ETHTOOL_A_STATS_GRP_HIST_TX = 6;
+export const ETHTOOL_A_STATS_GRP_HIST_BKT_LOW = 7;
+export const ETHTOOL_A_STATS_GRP_HIST_BKT_HI = 8;
+export const ETHTOOL_A_STATS_GRP_HIST_VAL = 9;
 export const ETHTOOL_A_STRSET_HEADER = 1;
 export const ETHTOOL_A_STRSET_STRINGSETS = 2;
 export const ETHTOOL_A_STRSET_COUNTS_ONLY = 3;
@@ -184,6 +208,37 @@ export interface EthtoolStringSet {
 export interface EthtoolStrset extends EthtoolReply {
   stringsets?: EthtoolStringSet[];
 }
+/** One counter of a standard statistics group: its index in the group's string set (`ssId`), its value. */
+export interface EthtoolGroupStat {
+  id: number;
+  value: bigint;
+}
+/** One bucket of an RMON packet-size histogram: frames of `low` to `high` octets (`high` 0: no upper bound). */
+export interface EthtoolHistogramBucket {
+  low?: number;
+  high?: number;
+  value?: bigint;
+  unknown?: RawAttribute[];
+}
+/**
+ * One standard statistics group (IEEE 802.3 PHY, MAC, MAC control, RMON …):
+ * `id` its index in ETH_SS_STATS_STD, `ssId` the string set naming its
+ * counters; only the counters the driver reports.
+ */
+export interface EthtoolStatsGroup {
+  id?: number;
+  ssId?: number;
+  stats?: EthtoolGroupStat[];
+  histogramRx?: EthtoolHistogramBucket[];
+  histogramTx?: EthtoolHistogramBucket[];
+  unknown?: RawAttribute[];
+}
+/** ETHTOOL_MSG_STATS_GET_REPLY: the standard statistics groups asked for (`ethtool -S DEV --all-groups`). */
+export interface EthtoolStats extends EthtoolReply {
+  groups?: EthtoolStatsGroup[];
+  /** ETHTOOL_A_STATS_SRC: the MAC the counters are of (0 aggregate, 1 express, 2 preemptible). */
+  src?: number;
+}
 
 const headerAttributes = attributeSet('ETHTOOL_A_HEADER', {
   ifindex: attr(ETHTOOL_A_HEADER_DEV_INDEX, u32),
@@ -194,11 +249,14 @@ const headerAttributes = attributeSet('ETHTOOL_A_HEADER', {
 const bitset = nested(attributeSet('ETHTOOL_A_BITSET', {
   nomask: attr(ETHTOOL_A_BITSET_NOMASK, flag),
   size: attr(ETHTOOL_A_BITSET_SIZE, u32),
-  bits: attr(ETHTOOL_A_BITSET_BITS, nestedArray(attributeSet('ETHTOOL_A_BITSET_BIT', {
-    index: attr(ETHTOOL_A_BITSET_BIT_INDEX, u32),
-    name: attr(ETHTOOL_A_BITSET_BIT_NAME, string),
-    value: attr(ETHTOOL_A_BITSET_BIT_VALUE, flag),
-  }))),
+  // Every bit is an ETHTOOL_A_BITSET_BITS_BIT (1), not an array numbered from 1: requests are refused otherwise.
+  bits: attr(ETHTOOL_A_BITSET_BITS, nested(attributeSet('ETHTOOL_A_BITSET_BITS', {
+    bit: attr(ETHTOOL_A_BITSET_BITS_BIT, nested(attributeSet('ETHTOOL_A_BITSET_BIT', {
+      index: attr(ETHTOOL_A_BITSET_BIT_INDEX, u32),
+      name: attr(ETHTOOL_A_BITSET_BIT_NAME, string),
+      value: attr(ETHTOOL_A_BITSET_BIT_VALUE, flag),
+    })), { multi: true }),
+  }), 'bit')),
   value: attr(ETHTOOL_A_BITSET_VALUE, binary),
   mask: attr(ETHTOOL_A_BITSET_MASK, binary),
 }));
@@ -281,6 +339,63 @@ export const strsetMessage = reply<EthtoolStrset>('ETHTOOL_MSG_STRSET_GET_REPLY'
 }));
 
 /**
+ * ETHTOOL_A_STATS_GRP_STAT: u64 counters whose attribute type is the
+ * counter's index in the group's string set (0 included), so no attribute
+ * set can name them.
+ */
+const groupStats = custom<EthtoolGroupStat[]>('ETHTOOL_A_STATS_GRP_STAT', (data, offset, length) => {
+  const stats: EthtoolGroupStat[] = [];
+  const cursor = new AttributeCursor(data, offset, offset + length, ['ETHTOOL_A_STATS_GRP_STAT']);
+  while (cursor.next()) {
+    if (cursor.length !== 8) {
+      throw new NetlinkDecodeError(`counter ${cursor.type} has ${cursor.length} bytes, not 8`, cursor.offset, cursor.context);
+    }
+    stats.push({ id: cursor.type, value: data.readBigUInt64LE(cursor.offset) });
+  }
+  if (cursor.error) throw cursor.error;
+  return stats;
+});
+
+const histogramBucket = nested(attributeSet('ETHTOOL_A_STATS_GRP_HIST', {
+  low: attr(ETHTOOL_A_STATS_GRP_HIST_BKT_LOW, u32),
+  high: attr(ETHTOOL_A_STATS_GRP_HIST_BKT_HI, u32),
+  value: attr(ETHTOOL_A_STATS_GRP_HIST_VAL, u64),
+}, { ignore: [1] }));
+
+export const statsMessage = reply<EthtoolStats>('ETHTOOL_MSG_STATS_GET_REPLY', attributeSet('ETHTOOL_A_STATS', {
+  header: attr(ETHTOOL_A_STATS_HEADER, nested(headerAttributes)),
+  groups: attr(ETHTOOL_A_STATS_GRP, nested(attributeSet('ETHTOOL_A_STATS_GRP', {
+    id: attr(ETHTOOL_A_STATS_GRP_ID, u32),
+    ssId: attr(ETHTOOL_A_STATS_GRP_SS_ID, u32),
+    stats: attr(ETHTOOL_A_STATS_GRP_STAT, groupStats),
+    histogramRx: attr(ETHTOOL_A_STATS_GRP_HIST_RX, histogramBucket, { multi: true }),
+    histogramTx: attr(ETHTOOL_A_STATS_GRP_HIST_TX, histogramBucket, { multi: true }),
+  }, { ignore: [1] })), { multi: true }),
+  groupsAsked: attr(ETHTOOL_A_STATS_GROUPS, bitset),
+  src: attr(ETHTOOL_A_STATS_SRC, u32),
+}, { ignore: [1] }));
+
+/**
+ * The uapi's standard statistics groups, by their ETH_SS_STATS_STD names:
+ * what `stats()` asks for when the filter names none. Newer kernels have
+ * more ('phydev'): name them, or ask for every name of that string set.
+ */
+export const ETHTOOL_STATS_GROUP_NAMES: readonly string[] = ['eth-phy', 'eth-mac', 'eth-ctrl', 'rmon'];
+
+/**
+ * EthtoolStatsFilter selects a device and the standard statistics groups to
+ * read, by name.
+ *
+ * @example
+ * genl().use(ethtoolFamily).stats({ ifname: 'eth0', groups: ['eth-mac', 'rmon'] });
+ */
+export interface EthtoolStatsFilter extends EthtoolFilter {
+  groups?: readonly string[];
+  /** The MAC to read with MAC Merge (0 aggregate, 1 express, 2 preemptible); kernels before 6.6 refuse it. */
+  src?: number;
+}
+
+/**
  * EthtoolFilter selects the device(s) of an ethtool request: one by index or
  * name, or every device (a dump) when neither is given; `flags` are
  * ETHTOOL_FLAG_* (compact bitsets, statistics).
@@ -314,7 +429,8 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
 /**
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
  * gives `linkInfo`, `linkModes`, `linkState`, `debug`, `wol`, `features`, `rings`,
- * `channels`, `coalesce`, `pause`, `eee` and `strings`, each a cold
+ * `channels`, `coalesce`, `pause`, `eee`, `stats` (the standard statistics
+ * groups) and `strings`, each a cold
  * Observable of one reply per device; naming one device (`ifindex` /
  * `ifname`) asks for it alone, and a device without the feature fails with
  * the kernel's EOPNOTSUPP, a missing one with ENODEV. Its `monitor` group's
@@ -336,6 +452,17 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
   coalesce: { cmd: ETHTOOL_MSG_COALESCE_GET, message: coalesceMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   pause: { cmd: ETHTOOL_MSG_PAUSE_GET, message: pauseMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   eee: { cmd: ETHTOOL_MSG_EEE_GET, message: eeeMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  stats: {
+    cmd: ETHTOOL_MSG_STATS_GET, message: statsMessage,
+    // The groups as a verbose bitset of names without a mask: the kernel looks them up in ETH_SS_STATS_STD.
+    request: (filter: EthtoolStatsFilter = {}) => ({
+      ...headerRequest(filter),
+      groupsAsked: { nomask: true, bits: (filter.groups ?? ETHTOOL_STATS_GROUP_NAMES).map((name) => ({ name })) },
+      src: filter.src,
+    }),
+    match: sameDevice,
+    single: oneDevice,
+  },
   strings: {
     cmd: ETHTOOL_MSG_STRSET_GET, message: strsetMessage,
     request: (filter: EthtoolFilter & { sets?: readonly number[] } = {}) => ({

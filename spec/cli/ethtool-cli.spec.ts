@@ -7,7 +7,9 @@
  * kernel's extended ack, then "No such device"; for the settings, five times
  * and "No data available", exit 75). `-i` and `-S` (the ioctl) also on a
  * veth with four queues of which 3 rx and 2 tx are in use (`ethtool -L`: more
- * counters), and on a name longer than the ioctl's 15 characters.
+ * counters), and on a name longer than the ioctl's 15 characters; `-S DEV
+ * --all-groups | --groups …` (standard statistics, netlink) with ethtool's
+ * parameter errors and the kernel's for an unknown group.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +44,10 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
     ...['-l', '-c', '-k'].flatMap((option) => devices.map((d) => `${option} ${d}`)),
     ...['-g', '-a'].flatMap((option) => ['v0', 'tp0', 'nope0'].map((d) => `${option} ${d}`)),
     ...['-i', '-S'].flatMap((option) => [...devices, 'vq0', 'a-name-over-15-chars'].map((d) => `${option} ${d}`)),
+    // The standard statistics groups (netlink): every group, some by name, and ethtool's parameter errors.
+    ...['v0', 'br0', 'lo', 'nope0'].map((d) => `-S ${d} --all-groups`),
+    '-S v0 --groups eth-mac rmon', '-S v0 --groups eth-mac eth-mac', '-S v0 --groups no-such-group',
+    '-S v0 --groups', '-S v0 --all-groups --groups rmon', '-S v0 --all-groups extra', '-S v0 --bogus',
   ])('ethtool %s: the same stdout, stderr and exit status', (line) => {
     const args = line.split(' ');
     const theirs = spawnSync('ip', ['netns', 'exec', ns.name, 'ethtool', ...args], { encoding: 'utf8' });

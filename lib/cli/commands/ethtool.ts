@@ -10,7 +10,8 @@
 import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { UsageError, type CliContext } from '../cli-context.js';
 import {
-  channelsFormat, coalesceFormat, driverInfoFormat, featuresText, pauseFormat, ringsFormat, statisticsFormat,
+  channelsFormat, coalesceFormat, driverInfoFormat, featuresText, namedStandardStats, pauseFormat, ringsFormat,
+  standardStatsFormat, statisticsFormat,
 } from '../ethtool-format.js';
 import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
 import { objectOutput, type ObjectFormat } from '../object-output.js';
@@ -20,9 +21,11 @@ import { ETHTOOL_GSTATS, type EthtoolIoctl } from '../../ethtool/ethtool-ioctl-d
 import { NETLINK_GENERIC } from '../../codec/header.js';
 import { NetlinkSocket } from '../../transport/netlink-socket.js';
 import { driverInfo, statistics } from '../../ethtool/ethtool-ioctl.js';
-import { ethtoolFamily } from '../../genl/ethtool.js';
+import {
+  ETH_SS_STATS_STD, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, ethtoolFamily, strsetMessage,
+} from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV | -S DEV --all-groups | -S DEV --groups NAME…';
 
 /** strerror() of the errors an ethtool request meets, as ethtool prints them. */
 const STRERROR: Readonly<Record<string, string>> = {
@@ -39,6 +42,9 @@ const STRERROR: Readonly<Record<string, string>> = {
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb !== 'help' && args.length === 1 && !args[0].startsWith('-')) return settings(ctx, args[0]);
   const [option, device] = args;
+  if (verb !== 'help' && option === '-S' && device !== undefined && args.length > 2) {
+    return standardStats(ctx, device, statsGroupsOption(args.slice(2)));
+  }
   if (verb === 'help' || !['-i', '-S', '-l', '-g', '-c', '-a', '-k'].includes(option) || device === undefined || args.length !== 2) {
     throw new UsageError(USAGE);
   }
@@ -97,6 +103,59 @@ async function ioctlQuery(ctx: CliContext, option: '-i' | '-S', device: string):
     throw new UsageError(`Cannot get ${what}: ${STRERROR[error.code] ?? error.message}`, status);
   } finally {
     socket.close();
+  }
+}
+
+/**
+ * The parameters after `-S DEV`, as ethtool's nl_parser reads them:
+ * `--all-groups`, or `--groups` and the names up to the next parameter
+ * (both fill the same attribute: a second is a duplicate). `'all'` or the
+ * names.
+ */
+function statsGroupsOption(args: readonly string[]): 'all' | string[] {
+  const fail = (message: string) => new UsageError(`ethtool (-S): ${message}`, 1);
+  let groups: 'all' | string[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const parameter = args[i];
+    if (parameter !== '--all-groups' && parameter !== '--groups') throw fail(`unknown parameter '${parameter}'`);
+    if (groups !== undefined) throw fail(`duplicate parameter '${parameter}'`);
+    if (parameter === '--all-groups') {
+      groups = 'all';
+      continue;
+    }
+    const names: string[] = [];
+    while (i + 1 < args.length && args[i + 1] !== '--all-groups' && args[i + 1] !== '--groups') names.push(args[++i]);
+    if (names.length === 0) throw fail(`no value for parameter '${parameter}'`);
+    groups = names;
+  }
+  return groups!;
+}
+
+/**
+ * `-S DEV --all-groups | --groups NAME…`: the standard statistics over
+ * netlink (ETHTOOL_MSG_STATS_GET), each group and counter named from the
+ * kernel's global string sets, as nl_gstats() prints them.
+ */
+async function standardStats(ctx: CliContext, device: string, asked: 'all' | string[]): Promise<void> {
+  const client = genl({ netns: ctx.netns });
+  const globalStrings = async (sets: readonly number[]) => {
+    const [reply] = await lastValueFrom(client.dump(ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, {
+      // The header nest present but empty: global sets (without it the kernel answers EINVAL).
+      message: strsetMessage, attributes: { header: {}, stringsets: sets.map((id) => ({ id })) }, dump: false,
+    }).pipe(toArray()));
+    return new Map((reply?.stringsets ?? []).map((set) => [set.id, set.strings ?? []]));
+  };
+  try {
+    const std = (await globalStrings([ETH_SS_STATS_STD])).get(ETH_SS_STATS_STD) ?? [];
+    const groups = asked === 'all' ? std.map((s) => s.value ?? '') : asked;
+    const [reply] = await lastValueFrom(client.use(ethtoolFamily).stats({ ifname: device, groups }).pipe(toArray()));
+    const names = await globalStrings([...new Set((reply?.groups ?? []).map((g) => g.ssId ?? -1))].filter((id) => id >= 0));
+    await print(ctx, [namedStandardStats(reply, std, names)], standardStatsFormat);
+  } catch (error) {
+    if (!(error instanceof NetlinkKernelError)) throw error;
+    throw new UsageError(netlinkErrorText(error).trimEnd());
+  } finally {
+    client.close();
   }
 }
 
