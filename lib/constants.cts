@@ -633,11 +633,16 @@ export declare const NETDEV_CMD_DEV_CHANGE_NTF: typeof m.NETDEV_CMD_DEV_CHANGE_N
 export declare const NETDEV_CMD_DEV_DEL_NTF: typeof m.NETDEV_CMD_DEV_DEL_NTF;
 export declare const NETDEV_CMD_DEV_GET: typeof m.NETDEV_CMD_DEV_GET;
 export declare const NETDEV_CMD_NAPI_GET: typeof m.NETDEV_CMD_NAPI_GET;
+export declare const NETDEV_CMD_PAGE_POOL_ADD_NTF: typeof m.NETDEV_CMD_PAGE_POOL_ADD_NTF;
+export declare const NETDEV_CMD_PAGE_POOL_CHANGE_NTF: typeof m.NETDEV_CMD_PAGE_POOL_CHANGE_NTF;
+export declare const NETDEV_CMD_PAGE_POOL_DEL_NTF: typeof m.NETDEV_CMD_PAGE_POOL_DEL_NTF;
 export declare const NETDEV_CMD_PAGE_POOL_GET: typeof m.NETDEV_CMD_PAGE_POOL_GET;
+export declare const NETDEV_CMD_PAGE_POOL_STATS_GET: typeof m.NETDEV_CMD_PAGE_POOL_STATS_GET;
 export declare const NETDEV_CMD_QSTATS_GET: typeof m.NETDEV_CMD_QSTATS_GET;
 export declare const NETDEV_CMD_QUEUE_GET: typeof m.NETDEV_CMD_QUEUE_GET;
 export declare const NETDEV_FAMILY_NAME: typeof m.NETDEV_FAMILY_NAME;
 export declare const NETDEV_MCGRP_MGMT: typeof m.NETDEV_MCGRP_MGMT;
+export declare const NETDEV_MCGRP_PAGE_POOL: typeof m.NETDEV_MCGRP_PAGE_POOL;
 export declare const NETDEV_QUEUE_TYPE_RX: typeof m.NETDEV_QUEUE_TYPE_RX;
 export declare const NETDEV_QUEUE_TYPE_TX: typeof m.NETDEV_QUEUE_TYPE_TX;
 export declare const NETDEV_XDP_ACT_BASIC: typeof m.NETDEV_XDP_ACT_BASIC;

@@ -6,7 +6,7 @@
  * queue statistics.
  */
 import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
-import { s32, u32, uint } from '../codec/attribute-type.js';
+import { flag, nested, s32, u32, uint } from '../codec/attribute-type.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';
@@ -15,12 +15,17 @@ import { genlmsghdr } from './genl-header.js';
 
 export const NETDEV_FAMILY_NAME = 'netdev';
 export const NETDEV_MCGRP_MGMT = 'mgmt';
+export const NETDEV_MCGRP_PAGE_POOL = 'page-pool';
 // enum { NETDEV_CMD_DEV_GET = 1, … }
 export const NETDEV_CMD_DEV_GET = 1;
 export const NETDEV_CMD_DEV_ADD_NTF = 2;
 export const NETDEV_CMD_DEV_DEL_NTF = 3;
 export const NETDEV_CMD_DEV_CHANGE_NTF = 4;
 export const NETDEV_CMD_PAGE_POOL_GET = 5;
+export const NETDEV_CMD_PAGE_POOL_ADD_NTF = 6;
+export const NETDEV_CMD_PAGE_POOL_DEL_NTF = 7;
+export const NETDEV_CMD_PAGE_POOL_CHANGE_NTF = 8;
+export const NETDEV_CMD_PAGE_POOL_STATS_GET = 9;
 export const NETDEV_CMD_QUEUE_GET = 10;
 export const NETDEV_CMD_NAPI_GET = 11;
 export const NETDEV_CMD_QSTATS_GET = 12;
@@ -47,6 +52,23 @@ interface NetdevReply {
 /** NETDEV_CMD_DEV_GET: a device's XDP features (NETDEV_XDP_ACT_* bits) and AF_XDP capabilities. */
 export interface NetdevDevice extends NetdevReply {
   ifindex?: number; xdpFeatures?: number; xdpZcMaxSegs?: number; xdpRxMetadataFeatures?: number; xskFeatures?: number;
+}
+/**
+ * NETDEV_CMD_PAGE_POOL_GET: a page pool a driver made for a device's NAPI
+ * instance — pages lent out (`inflight`, `inflightMem` bytes) and, once its
+ * device is gone but pages are still out, when it was detached (seconds of
+ * CLOCK_BOOTTIME). Only pools a driver links to its device are listed.
+ */
+export interface NetdevPagePool extends NetdevReply {
+  id?: number; ifindex?: number; napiId?: number; inflight?: number; inflightMem?: number; detachTime?: number;
+  dmabuf?: number; ioUring?: true;
+}
+/** NETDEV_CMD_PAGE_POOL_STATS_GET (CONFIG_PAGE_POOL_STATS): a pool's allocation and recycling counters. */
+export interface NetdevPagePoolStats extends NetdevReply {
+  info?: { id?: number; ifindex?: number; unknown?: RawAttribute[] };
+  allocFast?: number; allocSlow?: number; allocSlowHighOrder?: number; allocEmpty?: number; allocRefill?: number;
+  allocWaive?: number; recycleCached?: number; recycleCacheFull?: number; recycleRing?: number; recycleRingFull?: number;
+  recycleReleasedRefcnt?: number;
 }
 /** NETDEV_CMD_QUEUE_GET: one queue (NETDEV_QUEUE_TYPE_RX or _TX) of a device, and its NAPI instance. */
 export interface NetdevQueue extends NetdevReply {
@@ -84,6 +106,17 @@ export const deviceMessage = reply<NetdevDevice>('NETDEV_CMD_DEV_GET', attribute
   xskFeatures: attr(6, uint),
 }, { ignore: [2] }));
 
+export const pagePoolMessage = reply<NetdevPagePool>('NETDEV_CMD_PAGE_POOL_GET', attributeSet('NETDEV_A_PAGE_POOL', {
+  id: attr(1, uint), ifindex: attr(2, u32), napiId: attr(3, uint), inflight: attr(4, uint), inflightMem: attr(5, uint),
+  detachTime: attr(6, uint), dmabuf: attr(7, u32), ioUring: attr(8, flag),
+}));
+
+export const pagePoolStatsMessage = reply<NetdevPagePoolStats>('NETDEV_CMD_PAGE_POOL_STATS_GET', attributeSet('NETDEV_A_PAGE_POOL_STATS', {
+  info: attr(1, nested(attributeSet('NETDEV_A_PAGE_POOL', { id: attr(1, uint), ifindex: attr(2, u32) }))),
+  ...numbered(8, ['allocFast', 'allocSlow', 'allocSlowHighOrder', 'allocEmpty', 'allocRefill', 'allocWaive',
+    'recycleCached', 'recycleCacheFull', 'recycleRing', 'recycleRingFull', 'recycleReleasedRefcnt']),
+}));
+
 export const queueMessage = reply<NetdevQueue>('NETDEV_CMD_QUEUE_GET', attributeSet('NETDEV_A_QUEUE', {
   id: attr(1, u32), ifindex: attr(2, u32), type: attr(3, u32), napiId: attr(4, u32), dmabuf: attr(5, u32),
 }));
@@ -111,8 +144,9 @@ const sameDevice = (reply: { ifindex?: number }, filter: NetdevFilter = {}) =>
   filter.ifindex === undefined || reply.ifindex === filter.ifindex;
 
 /**
- * netdevFamily: `genl().use(netdevFamily)` gives `devices`, `queues`,
- * `napis` and `qstats` (per device), each a cold Observable; the `mgmt`
+ * netdevFamily: `genl().use(netdevFamily)` gives `devices`, `pagePools`,
+ * `pagePoolStats` (kernels with CONFIG_PAGE_POOL_STATS; EOPNOTSUPP without),
+ * `queues`, `napis` and `qstats` (per device), each a cold Observable; the `mgmt`
  * group's device notifications (`devAdd`, `devDel`, `devChange`) come typed
  * from `genl().notifications(netdevFamily)`.
  *
@@ -121,6 +155,13 @@ const sameDevice = (reply: { ifindex?: number }, filter: NetdevFilter = {}) =>
  */
 export const netdevFamily = describeGenlFamily(NETDEV_FAMILY_NAME, {
   devices: { cmd: NETDEV_CMD_DEV_GET, message: deviceMessage, match: sameDevice },
+  pagePools: {
+    cmd: NETDEV_CMD_PAGE_POOL_GET, message: pagePoolMessage, match: sameDevice,
+  },
+  pagePoolStats: {
+    cmd: NETDEV_CMD_PAGE_POOL_STATS_GET, message: pagePoolStatsMessage,
+    match: (reply: NetdevPagePoolStats, filter: NetdevFilter = {}) => sameDevice(reply.info ?? {}, filter),
+  },
   queues: {
     cmd: NETDEV_CMD_QUEUE_GET, message: queueMessage, match: sameDevice,
     request: (filter: NetdevFilter = {}) => ({ ifindex: filter.ifindex }),
