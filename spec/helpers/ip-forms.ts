@@ -7,9 +7,8 @@
  * selectors tell apart (secondary, labelled, peer, deprecated, dynamic,
  * nodad, noprefixroute, scopes host/link/global).
  */
-import { spawnSync } from 'node:child_process';
+import { againstIp, type CommandResult } from './ip-oracle.js';
 import { createNetns, type Netns } from './netns.js';
-import { runNlrx } from './rich-fixture.js';
 
 export interface FormsFixture {
   readonly ns: Netns;
@@ -74,13 +73,6 @@ export function buildFormsFixture(tag: string): FormsFixture {
   };
 }
 
-/** What one command printed and returned. */
-export interface FormRun {
-  stdout: string;
-  stderr: string;
-  status: number | null;
-}
-
 /**
  * The bridge's timers run (gc_timer counts down, a port's forward delay
  * timer while it starts): two runs a moment apart differ there only.
@@ -90,24 +82,13 @@ function stillTimers(text: string): string {
 }
 
 /**
- * sameFormAsIp runs `nlrx -n NS ARGS` and `ip -n NS ARGS` until they print
- * the same (counters, lifetimes and bridge timers move), at most `attempts`
- * times, and returns the last pair, timers masked.
+ * sameFormAsIp is `againstIp` with the bridge timers masked and more
+ * attempts (counters and lifetimes move in this fixture).
  *
  * @example
  * const { nlrx, ip } = sameFormAsIp(fx.ns, ['-br', 'link']);
  * expect(nlrx).toEqual(ip);
  */
-export function sameFormAsIp(ns: Netns, args: readonly string[], attempts = 10): { nlrx: FormRun; ip: FormRun } {
-  let nlrx: FormRun = { stdout: '', stderr: '', status: null };
-  let ip: FormRun = nlrx;
-  for (let i = 0; i < attempts; i++) {
-    const ours = runNlrx(['-n', ns.name, ...args]);
-    const theirs = spawnSync('ip', ['-n', ns.name, ...args], { encoding: 'utf8' });
-    nlrx = { stdout: stillTimers(ours.stdout), stderr: ours.stderr, status: ours.status };
-    ip = { stdout: stillTimers(theirs.stdout), stderr: theirs.stderr, status: theirs.status };
-    if (nlrx.stdout === ip.stdout && nlrx.stderr === ip.stderr && nlrx.status === ip.status) break;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
-  }
-  return { nlrx, ip };
+export function sameFormAsIp(ns: Netns, args: readonly string[], attempts = 10): { nlrx: CommandResult; ip: CommandResult } {
+  return againstIp(ns, args, stillTimers, attempts);
 }
