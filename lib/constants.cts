@@ -189,6 +189,7 @@ export declare const ETHTOOL_MSG_RINGS_NTF: typeof m.ETHTOOL_MSG_RINGS_NTF;
 export declare const ETHTOOL_MSG_STRSET_GET: typeof m.ETHTOOL_MSG_STRSET_GET;
 export declare const ETHTOOL_MSG_WOL_GET: typeof m.ETHTOOL_MSG_WOL_GET;
 export declare const ETHTOOL_MSG_WOL_NTF: typeof m.ETHTOOL_MSG_WOL_NTF;
+export declare const ETHTOOL_TABLE_POLL: typeof m.ETHTOOL_TABLE_POLL;
 export declare const ETH_SS_FEATURES: typeof m.ETH_SS_FEATURES;
 export declare const EXPECTATION_NEW_TYPE: typeof m.EXPECTATION_NEW_TYPE;
 export declare const FIB_RULE_DEV_DETACHED: typeof m.FIB_RULE_DEV_DETACHED;

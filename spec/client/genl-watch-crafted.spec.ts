@@ -188,11 +188,12 @@ describe('genl().watch(netdevFamily, "devices") on a scripted kernel', () => {
   });
 
   it('fails with GenlFamilyNotFoundError (ENOENT) when the kernel lacks the family or its group', async () => {
-    for (const [families, missing] of [
+    const cases: [Omit<GenlFamily, 'cmd' | 'genlVersion'>[], string][] = [
       [[], 'netdev'],
       [[{ ...NETDEV, mcastGroups: [] }], 'netdev/mgmt'],
-    ] as const) {
-      const { factory, state } = kernel([...families], () => []);
+    ];
+    for (const [families, missing] of cases) {
+      const { factory, state } = kernel(families, () => []);
       const error = await new Promise((resolve) => {
         client(factory).watch(netdevFamily, 'devices').subscribe({ error: resolve });
       });
