@@ -124,6 +124,20 @@ describe.skipIf(!isRoot)('genl().watch(family, table) on the real kernel', () =>
     }
   });
 
+  it('syncs every ethtool table equal to a fresh compact dump of its command', async () => {
+    type Tables = NonNullable<NonNullable<typeof ethtoolFamily.events>['tables']>;
+    const tables = Object.keys(ethtoolFamily.events?.tables ?? {}) as (keyof Tables)[];
+    expect(tables).toHaveLength(10);
+    const ethtool = client.use(ethtoolFamily);
+    for (const table of tables) {
+      const { rows, subscription } = await recording<EthtoolReply>(client.watch(ethtoolFamily, table, {}, { poll: false }));
+      subscription.unsubscribe();
+      const fresh = await lastValueFrom((ethtool[table] as (f: object) => Observable<EthtoolReply>)({ flags: ETHTOOL_FLAG_COMPACT_BITSETS }).pipe(toArray()));
+      expect(new Map([...rows].map(([key, row]) => [key, content(row)])), table)
+        .toEqual(new Map(fresh.map((row) => [`${row.header?.ifindex}`, content(row)])));
+    }
+  });
+
   it('drops the rows of a removed device from an ethtool table with the next re-read', async () => {
     ns.ip('link', 'add', 'g0', 'type', 'veth', 'peer', 'name', 'g1');
     const [g0, g1] = [`${ifindex('g0')}`, `${ifindex('g1')}`];
