@@ -73,7 +73,7 @@ export function genlLiveKind<T, F>(
     newType: undefined,
     delType: undefined,
     classify(msg: NetlinkMessage) {
-      const known = msg.type === id ? byCmd.get(msg.data[msg.offset + GENL_CMD_OFFSET]) : undefined;
+      const known = msg.type === id && msg.length > GENL_CMD_OFFSET ? byCmd.get(msg.data[msg.offset + GENL_CMD_OFFSET]) : undefined;
       return known === undefined ? undefined : known.del ? 'del' : 'new';
     },
     groups: () => groups,

@@ -187,6 +187,33 @@ describe('genl().watch(netdevFamily, "devices") on a scripted kernel', () => {
     subscription.unsubscribe();
   });
 
+  it('re-reads when a notification cannot be decoded, and ignores one too short to name a command', async () => {
+    let devices: Device[] = [{ ifindex: 1 }];
+    const { factory, state } = kernel([NETDEV], () => devices);
+    const events: TableEvent<NetdevDevice>[] = [];
+    const subscription = client(factory).watch(netdevFamily, 'devices').subscribe({ next: (e) => events.push(e), error: (e: unknown) => events.push(e as never) });
+    await settle();
+    devices = [{ ifindex: 1 }, { ifindex: 2 }];
+    state.monitors[0].push([
+      nlmsg({ type: NETDEV_ID, payload: Buffer.alloc(0) }),
+      // A devAdd whose genlmsghdr is cut short: not an object at all.
+      nlmsg({ type: NETDEV_ID, payload: Buffer.from([NETDEV_CMD_DEV_ADD_NTF, 1]) }),
+    ]);
+    await settle();
+    expect(state.dumps).toBe(2);
+    expect(events.slice(2)).toEqual([{ type: 'resync', reason: 'malformed' }, { type: 'add', key: '2', value: expect.objectContaining({ ifindex: 2 }) }]);
+    subscription.unsubscribe();
+  });
+
+  it('opens nothing when unsubscribed before the family is resolved', async () => {
+    const { factory, state } = kernel([NETDEV], () => [{ ifindex: 1 }]);
+    client(factory).watch(netdevFamily, 'devices').subscribe().unsubscribe();
+    await settle();
+    expect(state.monitors).toHaveLength(0);
+    expect(state.dumps).toBe(0);
+    expect(runningLiveTables()).toBe(0);
+  });
+
   it('fails with GenlFamilyNotFoundError (ENOENT) when the kernel lacks the family or its group', async () => {
     const cases: [Omit<GenlFamily, 'cmd' | 'genlVersion'>[], string][] = [
       [[], 'netdev'],
