@@ -195,9 +195,9 @@ describe('genl().watch(netdevFamily, "devices") on a scripted kernel', () => {
     await settle();
     devices = [{ ifindex: 1 }, { ifindex: 2 }];
     state.monitors[0].push([
-      nlmsg({ type: NETDEV_ID, payload: Buffer.alloc(0) }),
+      nlmsg({ type: NETDEV_ID, seq: 0, pid: 0, payload: Buffer.alloc(0) }),
       // A devAdd whose genlmsghdr is cut short: not an object at all.
-      nlmsg({ type: NETDEV_ID, payload: Buffer.from([NETDEV_CMD_DEV_ADD_NTF, 1]) }),
+      nlmsg({ type: NETDEV_ID, seq: 0, pid: 0, payload: Buffer.from([NETDEV_CMD_DEV_ADD_NTF, 1]) }),
     ]);
     await settle();
     expect(state.dumps).toBe(2);
