@@ -209,6 +209,7 @@ export declare const ETHTOOL_MSG_STRSET_GET: typeof m.ETHTOOL_MSG_STRSET_GET;
 export declare const ETHTOOL_MSG_WOL_GET: typeof m.ETHTOOL_MSG_WOL_GET;
 export declare const ETHTOOL_MSG_WOL_NTF: typeof m.ETHTOOL_MSG_WOL_NTF;
 export declare const ETHTOOL_STATS_GROUP_NAMES: typeof m.ETHTOOL_STATS_GROUP_NAMES;
+export declare const ETHTOOL_TABLE_POLL: typeof m.ETHTOOL_TABLE_POLL;
 export declare const ETH_GSTRING_LEN: typeof m.ETH_GSTRING_LEN;
 export declare const ETH_SS_FEATURES: typeof m.ETH_SS_FEATURES;
 export declare const ETH_SS_PRIV_FLAGS: typeof m.ETH_SS_PRIV_FLAGS;

@@ -4,7 +4,7 @@
  * Observables through the same engine as every dump, their multicast groups
  * by name.
  */
-import { concatMap, defer, filter as filterReplies, from, type Observable } from 'rxjs';
+import { concatMap, defer, filter as filterReplies, from, switchMap, type Observable } from 'rxjs';
 import type { NetlinkMessage } from '../codec/header.js';
 import { NETLINK_GENERIC } from '../codec/header.js';
 import type { FieldValues, MessageDescription } from '../codec/message-description.js';
@@ -13,9 +13,16 @@ import { genlDumpRequest } from '../genl/genl-header.js';
 import { familiesRequest, familySelector, type GenlFamily } from '../genl/nlctrl.js';
 import { policyRequest, policySelector, type PolicyMessage } from '../genl/policy.js';
 import { GenlFamilyNotFoundError } from '../genl/family-not-found-error.js';
-import type { GenlCommand, GenlFamilyDescription, GenlNotification, GenlNotificationKind } from '../genl/genl-family.js';
+import type {
+  GenlCommand, GenlFamilyDescription, GenlNotification, GenlNotificationKind, GenlTableFilter, GenlTableRow,
+} from '../genl/genl-family.js';
 import { NetlinkError } from '../errors.js';
+import { genlLiveKind } from '../live/genl-live-kind.js';
+import { sharedLiveTable } from '../live/live-registry.js';
+import type { LiveTableOptions } from '../live/live-table.js';
 import { monitor, type MonitorOverrun, type MonitorSignal } from '../live/monitor.js';
+import type { TableEvent } from '../live/table-event.js';
+import { watchLiveTable } from '../live/watch.js';
 import { dumpObjects } from '../rx/dump-objects.js';
 import { SocketPool, type TransportFactory } from '../rx/socket-pool.js';
 import { GenlFamilyCache } from './genl-family-cache.js';
@@ -80,9 +87,29 @@ export interface GenlClient {
   notifications<C, N>(family: GenlFamilyDescription<C, N>, groups?: readonly string[]): Observable<GenlNotification<N> | MonitorOverrun>;
   /** A described family's commands as typed dumps (see `describeGenlFamily`, `ethtoolFamily`). */
   use<C>(family: GenlFamilyDescription<C>): GenlFamilyClient<C>;
+  /**
+   * A described family's table (`events.tables`), list-then-watch with the
+   * contract of `watch()`: rows as `add`, `synced`, then `add` / `change`
+   * (with `old`) / `remove` as its notifications tell, and a `resync` with
+   * only the difference after lost notifications or a periodic re-read
+   * (`GenlTable.poll`; `options.poll` overrides it). `filter` is the listing
+   * command's, applied to each row. Cold; subscribers of the same family,
+   * table, namespace, filter and options share one engine, whose sockets
+   * close with the last unsubscribe. A family or group the kernel lacks
+   * fails with `GenlFamilyNotFoundError`.
+   */
+  watch<C, N, W, K extends keyof W & string>(
+    family: GenlFamilyDescription<C, N, W>, table: K,
+    filter?: GenlTableFilter<GenlFamilyDescription<C, N, W>, K>,
+    options?: Omit<LiveTableOptions, 'netns' | 'transport'>,
+  ): Observable<TableEvent<GenlTableRow<GenlFamilyDescription<C, N, W>, K>>>;
   /** Closes the client's sockets and stops watching nlctrl. Idempotent. */
   close(): void;
 }
+
+// Descriptions by identity: two descriptions of one family (and their tables) never share an engine.
+const descriptionIds = new WeakMap<object, number>();
+let lastDescriptionId = 0;
 
 /**
  * genl opens a generic netlink client for one network namespace.
@@ -168,6 +195,23 @@ export function genl(options: GenlOptions = {}): GenlClient {
         };
       }
       return methods as GenlFamilyClient<C>;
+    },
+    watch<C, N, W, K extends keyof W & string>(
+      family: GenlFamilyDescription<C, N, W>, table: K,
+      filter?: GenlTableFilter<GenlFamilyDescription<C, N, W>, K>,
+      watchOptions: Omit<LiveTableOptions, 'netns' | 'transport'> = {},
+    ): Observable<TableEvent<GenlTableRow<GenlFamilyDescription<C, N, W>, K>>> {
+      type Row = GenlTableRow<GenlFamilyDescription<C, N, W>, K>;
+      type Filter = GenlTableFilter<GenlFamilyDescription<C, N, W>, K> | Record<never, never>;
+      const description = family as GenlFamilyDescription<unknown, unknown, unknown>;
+      let descriptionId = descriptionIds.get(description);
+      if (descriptionId === undefined) descriptionIds.set(description, descriptionId = ++lastDescriptionId);
+      return defer(() => from(cache.resolve(family.name))).pipe(switchMap((resolved) => {
+        const spec = genlLiveKind<Row, Filter>(description, table, resolved);
+        // The family's id and groups now: a family registered again is another engine.
+        const name = `genl:${descriptionId}:${spec.kind}#${resolved.id}@${spec.groups({}).join(',')}`;
+        return watchLiveTable(() => sharedLiveTable(name, spec, filter ?? {}, { ...watchOptions, netns, transport }));
+      }));
     },
     close() {
       cache.close();

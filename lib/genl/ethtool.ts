@@ -426,6 +426,23 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
   return filter.ifname === undefined || reply.header?.ifname === filter.ifname;
 }
 
+/** How often an ethtool table is re-read by default: devices come and go unannounced. */
+export const ETHTOOL_TABLE_POLL = 5000;
+
+/**
+ * One setting kind as a table: the kind's dump (compact bitsets, as the
+ * `*_NTF` notifications carry them, so a notified row equals a re-read one),
+ * one row per device (the reply header's ifindex), replaced whole by the
+ * kind's notification. ethtool notifies no device's arrival or departure:
+ * rows of devices that come or go appear and vanish with the next re-read.
+ */
+function settingsTable<K extends string>(kind: K) {
+  return {
+    list: kind, listFilter: { flags: ETHTOOL_FLAG_COMPACT_BITSETS }, key: ['header', 'ifindex'],
+    upsert: [kind], poll: ETHTOOL_TABLE_POLL,
+  } as const;
+}
+
 /**
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
  * gives `linkInfo`, `linkModes`, `linkState`, `debug`, `wol`, `features`, `rings`,
@@ -435,7 +452,10 @@ function sameDevice(reply: EthtoolReply, filter: EthtoolFilter = {}): boolean {
  * `ifname`) asks for it alone, and a device without the feature fails with
  * the kernel's EOPNOTSUPP, a missing one with ENODEV. Its `monitor` group's
  * notifications (settings changed by anyone, e.g. `ethtool -K`) come typed
- * from `genl().notifications(ethtoolFamily)`.
+ * from `genl().notifications(ethtoolFamily)`. Each setting kind that has a
+ * notification is also a table for `genl().watch(ethtoolFamily, kind)`: one
+ * row per device (keyed by ifindex), replaced by the kind's notification,
+ * and re-read every ETHTOOL_TABLE_POLL ms for devices that came or went.
  *
  * @example
  * genl({ netns: 'blue' }).use(ethtoolFamily).channels({ ifname: 'v0' }).subscribe((c) => console.log(c.rxCount));
@@ -485,6 +505,18 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
     coalesce: { cmd: ETHTOOL_MSG_COALESCE_NTF, message: coalesceMessage },
     pause: { cmd: ETHTOOL_MSG_PAUSE_NTF, message: pauseMessage },
     eee: { cmd: ETHTOOL_MSG_EEE_NTF, message: eeeMessage },
+  },
+  tables: {
+    linkInfo: settingsTable('linkInfo'),
+    linkModes: settingsTable('linkModes'),
+    debug: settingsTable('debug'),
+    wol: settingsTable('wol'),
+    features: settingsTable('features'),
+    rings: settingsTable('rings'),
+    channels: settingsTable('channels'),
+    coalesce: settingsTable('coalesce'),
+    pause: settingsTable('pause'),
+    eee: settingsTable('eee'),
   },
 });
 

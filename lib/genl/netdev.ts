@@ -148,7 +148,8 @@ const sameDevice = (reply: { ifindex?: number }, filter: NetdevFilter = {}) =>
  * `pagePoolStats` (kernels with CONFIG_PAGE_POOL_STATS; EOPNOTSUPP without),
  * `queues`, `napis` and `qstats` (per device), each a cold Observable; the `mgmt`
  * group's device notifications (`devAdd`, `devDel`, `devChange`) come typed
- * from `genl().notifications(netdevFamily)`.
+ * from `genl().notifications(netdevFamily)`, and keep the `devices` table of
+ * `genl().watch(netdevFamily, 'devices')` (keyed by ifindex).
  *
  * @example
  * genl({ netns: 'blue' }).use(netdevFamily).queues({ ifindex: 2 }).subscribe((q) => console.log(q.type, q.id));
@@ -180,5 +181,9 @@ export const netdevFamily = describeGenlFamily(NETDEV_FAMILY_NAME, {
     devAdd: { cmd: NETDEV_CMD_DEV_ADD_NTF, message: deviceMessage },
     devDel: { cmd: NETDEV_CMD_DEV_DEL_NTF, message: deviceMessage },
     devChange: { cmd: NETDEV_CMD_DEV_CHANGE_NTF, message: deviceMessage },
+  },
+  tables: {
+    // Every device is announced as it registers and unregisters (netdev_genl_dev_notify).
+    devices: { list: 'devices', key: 'ifindex', upsert: ['devAdd', 'devChange'], remove: ['devDel'] },
   },
 });

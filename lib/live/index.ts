@@ -1,4 +1,5 @@
 export * from './flush-detector.js';
+export * from './genl-live-kind.js';
 export * from './identity.js';
 export * from './live-kind.js';
 export * from './live-registry.js';

@@ -95,15 +95,25 @@ export type FlushTrigger = 'link-down' | 'link-del' | 'address-del' | 'nexthop';
  * const spec = liveKinds.routes; spec.key(route);
  */
 export interface LiveKindSpec<T, F> {
-  readonly kind: LiveKind;
+  /** A LiveKind, or for other tables a name of their own (`'netdev/devices'`). */
+  readonly kind: LiveKind | (string & Record<never, never>);
   /** The Netlink protocol of the dumps and notifications (NETLINK_ROUTE, NETLINK_NETFILTER …). */
   readonly protocol: number;
   /**
    * The notification message types: object created or changed (undefined
-   * when the kernel announces no creations), object removed.
+   * when the kernel announces no creations), object removed (undefined when
+   * `classify` tells them apart instead).
    */
   readonly newType: number | undefined;
-  readonly delType: number;
+  readonly delType: number | undefined;
+  /**
+   * For families whose notifications share one message type (generic
+   * netlink: the family's id, told apart by the genlmsghdr command): whether
+   * a message announces an object created or changed (`'new'`), removed
+   * (`'del'`), or is none of this table's business. Without it `newType` and
+   * `delType` decide.
+   */
+  classify?(msg: NetlinkMessage): 'new' | 'del' | undefined;
   /** The multicast groups carrying this kind's notifications for `filter`. */
   groups(filter: F): number[];
   decode(msg: NetlinkMessage): T;

@@ -4,7 +4,7 @@
  * one table); the last one to leave closes it.
  */
 import { LiveTable, type LiveTableOptions } from './live-table.js';
-import { liveKinds, type LiveFilter, type LiveKind, type LiveObject } from './live-kind.js';
+import { liveKinds, type LiveFilter, type LiveKind, type LiveKindSpec, type LiveObject } from './live-kind.js';
 
 const tables = new Map<string, LiveTable<unknown, unknown>>();
 const factoryIds = new WeakMap<object, number>();
@@ -17,7 +17,7 @@ function stable(value: unknown): string {
       : typeof v === 'bigint' ? `${v}n` : v);
 }
 
-function tableKey(kind: LiveKind, filter: unknown, options: LiveTableOptions): string {
+function tableKey(kind: string, filter: unknown, options: LiveTableOptions): string {
   const { transport, ...rest } = options;
   let factory = 0;
   if (transport) {
@@ -41,13 +41,32 @@ export function liveTable<K extends LiveKind>(
   filter: LiveFilter<K> = {},
   options: LiveTableOptions = {},
 ): LiveTable<LiveObject<K>, LiveFilter<K>> {
-  const key = tableKey(kind, filter, options);
-  let table = tables.get(key) as LiveTable<LiveObject<K>, LiveFilter<K>> | undefined;
+  return sharedLiveTable(kind, liveKinds[kind] as never, filter, options);
+}
+
+/**
+ * sharedLiveTable is `liveTable` for a spec made elsewhere (a generic netlink
+ * family's table, resolved at run time): the engine running under `name`
+ * for (filter, options), or a new one of `spec`. `name` must tell apart
+ * every spec that could differ (the generic netlink client puts the family's
+ * id in it): a running engine is shared as it is.
+ *
+ * @example
+ * const engine = sharedLiveTable('netdev/devices#1@29', spec, {}, { netns: 'blue' });
+ * const detach = engine.attach({ next: console.log, error: console.error });
+ */
+export function sharedLiveTable<T, F>(
+  name: string,
+  spec: LiveKindSpec<T, F>,
+  filter: F,
+  options: LiveTableOptions = {},
+): LiveTable<T, F> {
+  const key = tableKey(name, filter, options);
+  let table = tables.get(key) as LiveTable<T, F> | undefined;
   if (!table) {
-    const created: LiveTable<LiveObject<K>, LiveFilter<K>> = new LiveTable(
-      liveKinds[kind] as never, filter, options, () => {
-        if (tables.get(key) === (created as unknown)) tables.delete(key);
-      });
+    const created: LiveTable<T, F> = new LiveTable(spec, filter, options, () => {
+      if (tables.get(key) === (created as unknown)) tables.delete(key);
+    });
     tables.set(key, created as LiveTable<unknown, unknown>);
     table = created;
   }

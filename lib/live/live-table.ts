@@ -207,8 +207,9 @@ export class LiveTable<T, F> {
     const notes: Note<T>[] = [];
     let malformed = false;
     for (const msg of messages) {
-      if (msg.type === this.#spec.newType || msg.type === this.#spec.delType) {
-        const note = this.#decode(msg);
+      const change = this.#classify(msg);
+      if (change !== undefined) {
+        const note = this.#decode(msg, change === 'del');
         if (note) notes.push(note);
         else malformed = true;
       } else if (this.#spec.flushTriggers.length > 0 && this.#detector.triggered(msg)) this.#scheduleFlush();
@@ -232,9 +233,15 @@ export class LiveTable<T, F> {
     if (events.length > 0) this.#emit(events);
   }
 
-  #decode(msg: NetlinkMessage): Note<T> | undefined {
+  #classify(msg: NetlinkMessage): 'new' | 'del' | undefined {
+    const { classify, newType, delType } = this.#spec;
+    if (classify) return classify(msg);
+    return msg.type === delType ? 'del' : msg.type === newType ? 'new' : undefined;
+  }
+
+  #decode(msg: NetlinkMessage, del: boolean): Note<T> | undefined {
     try {
-      return { del: msg.type === this.#spec.delType, flags: msg.flags, object: this.#spec.decode(msg) };
+      return { del, flags: msg.flags, object: this.#spec.decode(msg) };
     } catch {
       return undefined;
     }

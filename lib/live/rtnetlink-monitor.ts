@@ -65,7 +65,7 @@ export function rtnetlinkMonitor(
   const byType = new Map<number, { kind: RtnetlinkKind; del: boolean }>();
   for (const spec of specs) {
     if (spec.newType !== undefined) byType.set(spec.newType, { kind: spec.kind as RtnetlinkKind, del: false });
-    byType.set(spec.delType, { kind: spec.kind as RtnetlinkKind, del: true });
+    if (spec.delType !== undefined) byType.set(spec.delType, { kind: spec.kind as RtnetlinkKind, del: true });
   }
   return new Observable((subscriber) =>
     monitor({ ...options, groups }).subscribe({

@@ -2,7 +2,7 @@
  * watch: a kernel table and every change to it, as one Observable.
  */
 import { Observable } from 'rxjs';
-import type { LiveTableOptions } from './live-table.js';
+import type { LiveTable, LiveTableOptions } from './live-table.js';
 import { liveTable } from './live-registry.js';
 import type { LiveFilter, LiveKind, LiveObject } from './live-kind.js';
 import type { TableEvent } from './table-event.js';
@@ -51,8 +51,21 @@ export function watch<K extends LiveKind>(
   filter: LiveFilter<K> = {},
   options: LiveTableOptions = {},
 ): Observable<TableEvent<LiveObject<K>>> {
-  return new Observable<TableEvent<LiveObject<K>>>((subscriber) =>
-    liveTable(kind, filter, options).attach({
+  return watchLiveTable(() => liveTable(kind, filter, options));
+}
+
+/**
+ * watchLiveTable is `watch()` over any engine: on each subscribe it takes
+ * the engine `open` returns (a shared one, from the registry) and attaches
+ * to it; unsubscribing detaches. The generic netlink client's `watch()`
+ * builds on it.
+ *
+ * @example
+ * watchLiveTable(() => liveTable('links')).subscribe((e) => console.log(e.type));
+ */
+export function watchLiveTable<T, F>(open: () => LiveTable<T, F>): Observable<TableEvent<T>> {
+  return new Observable<TableEvent<T>>((subscriber) =>
+    open().attach({
       next(events) {
         for (const event of events) {
           if (subscriber.closed) return;
