@@ -85,6 +85,11 @@ export interface GenlTable<L extends string = string, N extends string = string>
   readonly listFilter?: Readonly<Record<string, unknown>>;
   /** The row's identity: a field of the row, or the path to one (`['header', 'ifindex']`). */
   readonly key: string | readonly string[];
+  /**
+   * The multicast groups this table's notifications come on, when not the
+   * family's default groups (netdev's page pools: 'page-pool', not 'mgmt').
+   */
+  readonly groups?: readonly string[];
   /** Notifications (names in `notifications`) that carry a whole row: added, or replacing the row of its key. */
   readonly upsert: readonly N[];
   /** Notifications that remove the row of their key. */

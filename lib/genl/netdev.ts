@@ -147,9 +147,11 @@ const sameDevice = (reply: { ifindex?: number }, filter: NetdevFilter = {}) =>
  * netdevFamily: `genl().use(netdevFamily)` gives `devices`, `pagePools`,
  * `pagePoolStats` (kernels with CONFIG_PAGE_POOL_STATS; EOPNOTSUPP without),
  * `queues`, `napis` and `qstats` (per device), each a cold Observable; the `mgmt`
- * group's device notifications (`devAdd`, `devDel`, `devChange`) come typed
- * from `genl().notifications(netdevFamily)`, and keep the `devices` table of
- * `genl().watch(netdevFamily, 'devices')` (keyed by ifindex).
+ * group's device notifications (`devAdd`, `devDel`, `devChange`; and on the
+ * `page-pool` group `pagePoolAdd`, `pagePoolDel`, `pagePoolChange`) come typed
+ * from `genl().notifications(netdevFamily)` (the pool ones with `groups`
+ * `['page-pool']`), and keep the tables of `genl().watch(netdevFamily, …)`:
+ * `devices` (keyed by ifindex) and `pagePools` (by pool id).
  *
  * @example
  * genl({ netns: 'blue' }).use(netdevFamily).queues({ ifindex: 2 }).subscribe((q) => console.log(q.type, q.id));
@@ -181,9 +183,17 @@ export const netdevFamily = describeGenlFamily(NETDEV_FAMILY_NAME, {
     devAdd: { cmd: NETDEV_CMD_DEV_ADD_NTF, message: deviceMessage },
     devDel: { cmd: NETDEV_CMD_DEV_DEL_NTF, message: deviceMessage },
     devChange: { cmd: NETDEV_CMD_DEV_CHANGE_NTF, message: deviceMessage },
+    pagePoolAdd: { cmd: NETDEV_CMD_PAGE_POOL_ADD_NTF, message: pagePoolMessage },
+    pagePoolDel: { cmd: NETDEV_CMD_PAGE_POOL_DEL_NTF, message: pagePoolMessage },
+    pagePoolChange: { cmd: NETDEV_CMD_PAGE_POOL_CHANGE_NTF, message: pagePoolMessage },
   },
   tables: {
     // Every device is announced as it registers and unregisters (netdev_genl_dev_notify).
     devices: { list: 'devices', key: 'ifindex', upsert: ['devAdd', 'devChange'], remove: ['devDel'] },
+    // Pools linked to a device, on their own group; a detached pool (pages still out) changes, then goes.
+    pagePools: {
+      list: 'pagePools', key: 'id', groups: [NETDEV_MCGRP_PAGE_POOL], upsert: ['pagePoolAdd', 'pagePoolChange'],
+      remove: ['pagePoolDel'], volatile: ['inflight', 'inflightMem'],
+    },
   },
 });

@@ -48,7 +48,7 @@ export function genlLiveKind<T, F>(
   const table = Object.prototype.hasOwnProperty.call(tables, name) ? tables[name] : undefined;
   const command = table && (description.commands as Record<string, GenlCommand<T, F> | undefined>)[table.list];
   if (!events || !table || !command) throw new GenlFamilyNotFoundError(`${description.name}/${name}`);
-  const groups = events.groups.map((group) => {
+  const groups = (table.groups ?? events.groups).map((group) => {
     const id = family.mcastGroups?.find((g) => g.name === group)?.id;
     if (id === undefined) throw new GenlFamilyNotFoundError(`${description.name}/${group}`);
     return id;

@@ -4,6 +4,7 @@
  * the family's id, an overrun answered by a resync with only the
  * difference, one engine for two subscribers, sockets closed with the last
  * unsubscribe, and a family or group the kernel lacks as a typed error.
+ * netdev's `pagePools` table on its own group.
  */
 import { constants } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ import { GenlFamilyNotFoundError } from '../../lib/genl/family-not-found-error.j
 import { CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY, GENL_ID_CTRL } from '../../lib/genl/genl-constants.js';
 import {
   NETDEV_CMD_DEV_ADD_NTF, NETDEV_CMD_DEV_CHANGE_NTF, NETDEV_CMD_DEV_DEL_NTF, NETDEV_CMD_DEV_GET,
-  NETDEV_CMD_QUEUE_GET, netdevFamily, type NetdevDevice,
+  NETDEV_CMD_PAGE_POOL_ADD_NTF, NETDEV_CMD_PAGE_POOL_CHANGE_NTF, NETDEV_CMD_PAGE_POOL_DEL_NTF, NETDEV_CMD_PAGE_POOL_GET,
+  NETDEV_CMD_QUEUE_GET, netdevFamily, type NetdevDevice, type NetdevPagePool,
 } from '../../lib/genl/netdev.js';
 import { familyMessage, type GenlFamily } from '../../lib/genl/nlctrl.js';
 import { runningLiveTables } from '../../lib/live/live-registry.js';
@@ -229,5 +231,51 @@ describe('genl().watch(netdevFamily, "devices") on a scripted kernel', () => {
       expect(state.monitors).toHaveLength(0);
     }
     expect(runningLiveTables()).toBe(0);
+  });
+});
+
+describe('genl().watch(netdevFamily, "pagePools") on a scripted kernel', () => {
+  const PAGE_POOL_GROUP = 13;
+  const pool = (cmd: number, id: number, ifindex: number, inflight: number, seq = 0, pid = 0, flags = 0, detach?: number) =>
+    nlmsg({
+      type: NETDEV_ID, flags, seq, pid,
+      payload: Buffer.concat([Buffer.from([cmd, 1, 0, 0]), tlv(1, u32(id)), tlv(2, u32(ifindex)), tlv(4, u32(inflight)),
+        ...(detach === undefined ? [] : [tlv(6, u32(detach))])]),
+    });
+
+  it('joins the page-pool group only, and keeps pools by id (pages in flight are not a change)', async () => {
+    const monitors: { groups: number[]; kernel: FakeKernel }[] = [];
+    const factory: TransportFactory = (_protocol, options) => {
+      if (options.groups?.length) {
+        const monitor = new FakeKernel();
+        if (options.groups[0] !== GENL_CTRL_NOTIFY) monitors.push({ groups: [...options.groups], kernel: monitor });
+        return monitor;
+      }
+      const k: FakeKernel = new FakeKernel((req) => {
+        if (req.type === GENL_ID_CTRL) {
+          const family = { ...NETDEV, mcastGroups: [{ name: 'mgmt', id: MGMT_ID }, { name: 'page-pool', id: PAGE_POOL_GROUP }] };
+          return [[nlmsg({ type: GENL_ID_CTRL, flags: NLM_F_MULTI, seq: req.seq, pid: k.portId,
+            payload: familyMessage.encode({ cmd: CTRL_CMD_NEWFAMILY, genlVersion: 2 }, family) }), done(req.seq, k.portId)]];
+        }
+        expect(req.bytes[16]).toBe(NETDEV_CMD_PAGE_POOL_GET);
+        return [[pool(NETDEV_CMD_PAGE_POOL_GET, 5, 2, 64, req.seq, k.portId, NLM_F_MULTI), done(req.seq, k.portId)]];
+      });
+      return k;
+    };
+    const events: TableEvent<NetdevPagePool>[] = [];
+    const subscription = client(factory).watch(netdevFamily, 'pagePools').subscribe((e) => events.push(e));
+    await settle();
+    expect(monitors.map((m) => m.groups)).toEqual([[PAGE_POOL_GROUP]]);
+    monitors[0].kernel.push([
+      pool(NETDEV_CMD_PAGE_POOL_ADD_NTF, 6, 2, 0),
+      pool(NETDEV_CMD_PAGE_POOL_CHANGE_NTF, 5, 2, 12),
+      pool(NETDEV_CMD_PAGE_POOL_CHANGE_NTF, 6, 2, 3, 0, 0, 0, 4242),
+      pool(NETDEV_CMD_PAGE_POOL_DEL_NTF, 5, 2, 0),
+    ]);
+    await settle();
+    expect(events.map((e) => (e.type === 'synced' ? 'synced' : `${e.type} ${e.key}`)))
+      .toEqual(['add 5', 'synced', 'add 6', 'change 6', 'remove 5']);
+    expect(events[3]).toMatchObject({ type: 'change', value: { id: 6, detachTime: 4242 } });
+    subscription.unsubscribe();
   });
 });
