@@ -273,7 +273,7 @@ describe('genl().watch(netdevFamily, "pagePools") on a scripted kernel', () => {
       pool(NETDEV_CMD_PAGE_POOL_DEL_NTF, 5, 2, 0),
     ]);
     await settle();
-    expect(events.map((e) => (e.type === 'synced' ? 'synced' : `${e.type} ${e.key}`)))
+    expect(events.map((e) => ('key' in e ? `${e.type} ${e.key}` : e.type)))
       .toEqual(['add 5', 'synced', 'add 6', 'change 6', 'remove 5']);
     expect(events[3]).toMatchObject({ type: 'change', value: { id: 6, detachTime: 4242 } });
     subscription.unsubscribe();
