@@ -80,7 +80,8 @@ export function ethtoolCommand(size: number, cmd: number): { bytes: Uint8Array; 
 }
 
 /**
- * ethtoolString reads a NUL-padded char array of a struct, as `%.*s` prints it.
+ * ethtoolString reads a NUL-padded char array of a struct, as `%.*s` prints it
+ * (as UTF-8: ethtool writes the bytes, a terminal shows them as text).
  *
  * @example
  * ethtoolString(bytes, 12, ETH_GSTRING_LEN); // 'peer_ifindex'
@@ -88,7 +89,7 @@ export function ethtoolCommand(size: number, cmd: number): { bytes: Uint8Array; 
 export function ethtoolString(bytes: Uint8Array, offset: number, length: number): string {
   const field = bytes.subarray(offset, offset + length);
   const end = field.indexOf(0);
-  return Buffer.from(field.buffer, field.byteOffset, end < 0 ? length : end).toString('latin1');
+  return Buffer.from(field.buffer, field.byteOffset, end < 0 ? length : end).toString('utf8');
 }
 
 /**

@@ -37,7 +37,7 @@ function playedKernel(names: (call: number) => string[], options: { oldKernel?: 
       }
       view.setUint32(lenAt, now.length, true);
       now.forEach((name, i) => {
-        if (cmd === ETHTOOL_GSTRINGS) data.set(Buffer.from(name, 'latin1').subarray(0, ETH_GSTRING_LEN), start + i * item);
+        if (cmd === ETHTOOL_GSTRINGS) data.set(Buffer.from(name, 'utf8').subarray(0, ETH_GSTRING_LEN), start + i * item);
         else view.setBigUint64(start + i * 8, BigInt(1000 * calls.length + i), true);
       });
     } else if (cmd === ETHTOOL_GDRVINFO) {
