@@ -24,7 +24,7 @@ function ip(...args) {
  * Runs `ip -n ns -batch` over `lines`: one process for any number of objects
  * (~2.5 s per 100k routes), asynchronous so that SIGINT is handled meanwhile.
  */
-async function batch(ns, lines) {
+export async function batch(ns, lines) {
   const dir = mkdtempSync(join(tmpdir(), 'nlrx-bench-'));
   batchDirs.add(dir);
   try {
@@ -46,7 +46,7 @@ function sysctl(ns, ...settings) {
  * device created later (no link-local addresses, no DAD, no IPv6 routes: the
  * kernel does no work the benchmark does not measure).
  */
-function createNamespace(tag) {
+export function createNamespace(tag) {
   const name = `${PREFIX}${process.pid}-${tag}`;
   live.add(name);
   ip('netns', 'add', name);
@@ -133,6 +133,17 @@ export function removeStale() {
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * removeOnExit makes a standalone benchmark (not run.js, which calls
+ * removeAll from its own handlers) delete its namespaces at exit and on
+ * SIGINT / SIGTERM.
+ */
+export function removeOnExit() {
+  process.on('exit', removeAll);
+  process.on('SIGINT', () => { removeAll(); process.exit(130); });
+  process.on('SIGTERM', () => { removeAll(); process.exit(143); });
 }
 
 /** liveNamespaces lists the namespaces created and not yet removed (for the cleanup check). */

@@ -13,39 +13,21 @@
  *      watched with its default 5 s re-read and nothing changes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { ethtoolFamily, genl, netdevFamily } from '../dist/index.js';
 import { ETHTOOL_FLAG_COMPACT_BITSETS } from '../dist/constants.js';
+import { batch, createNamespace, removeAll, removeOnExit } from './fixtures.js';
 
 const PAIRS = Number(process.argv[2] ?? 250);
-const NS = `nlrx-bench-genl-live-${process.pid}`;
-let created = false;
-
-function cleanup() {
-  if (!created) return;
-  created = false;
-  try { execFileSync('ip', ['netns', 'delete', NS], { stdio: 'ignore' }); } catch { /* already gone */ }
-}
-process.on('exit', cleanup);
-process.on('SIGINT', () => { cleanup(); process.exit(130); });
-process.on('SIGTERM', () => { cleanup(); process.exit(143); });
+removeOnExit();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-execFileSync('ip', ['netns', 'add', NS]);
-created = true;
-const dir = mkdtempSync(join(tmpdir(), 'nlrx-bench-genl-'));
-try {
-  writeFileSync(join(dir, 'batch'), Array.from({ length: PAIRS }, (_, i) => `link add a${i} type veth peer name b${i}`).join('\n') + '\n');
-  execFileSync('ip', ['-n', NS, '-batch', join(dir, 'batch')]);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+// IPv6 off in the namespace (createNamespace): hundreds of links need no link-local addresses or DAD.
+const NS = createNamespace('genl-live');
+await batch(NS, Array.from({ length: PAIRS }, (_, i) => `link add a${i} type veth peer name b${i}`));
 
 const client = genl({ netns: NS });
 await client.family('ethtool');
@@ -93,4 +75,4 @@ console.log(`${PAIRS} veth pairs (${2 * PAIRS + 1} devices)`);
 for (const [name, { ms, rows }] of Object.entries(results)) {
   console.log(`${name.padEnd(54)} ${ms.toFixed(1).padStart(8)} ms${rows === undefined ? '' : `  (${rows} rows)`}`);
 }
-cleanup();
+removeAll();
