@@ -212,6 +212,8 @@ export declare const ETHTOOL_STATS_GROUP_NAMES: typeof m.ETHTOOL_STATS_GROUP_NAM
 export declare const ETHTOOL_TABLE_POLL: typeof m.ETHTOOL_TABLE_POLL;
 export declare const ETH_GSTRING_LEN: typeof m.ETH_GSTRING_LEN;
 export declare const ETH_SS_FEATURES: typeof m.ETH_SS_FEATURES;
+export declare const ETH_SS_LINK_MODES: typeof m.ETH_SS_LINK_MODES;
+export declare const ETH_SS_MSG_CLASSES: typeof m.ETH_SS_MSG_CLASSES;
 export declare const ETH_SS_PRIV_FLAGS: typeof m.ETH_SS_PRIV_FLAGS;
 export declare const ETH_SS_STATS: typeof m.ETH_SS_STATS;
 export declare const ETH_SS_STATS_ETH_CTRL: typeof m.ETH_SS_STATS_ETH_CTRL;
@@ -220,6 +222,7 @@ export declare const ETH_SS_STATS_ETH_PHY: typeof m.ETH_SS_STATS_ETH_PHY;
 export declare const ETH_SS_STATS_RMON: typeof m.ETH_SS_STATS_RMON;
 export declare const ETH_SS_STATS_STD: typeof m.ETH_SS_STATS_STD;
 export declare const ETH_SS_TEST: typeof m.ETH_SS_TEST;
+export declare const ETH_SS_WOL_MODES: typeof m.ETH_SS_WOL_MODES;
 export declare const EXPECTATION_NEW_TYPE: typeof m.EXPECTATION_NEW_TYPE;
 export declare const FIB_RULE_DEV_DETACHED: typeof m.FIB_RULE_DEV_DETACHED;
 export declare const FIB_RULE_FIND_SADDR: typeof m.FIB_RULE_FIND_SADDR;

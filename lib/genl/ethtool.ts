@@ -68,6 +68,9 @@ export const ETHTOOL_A_BITSET_BIT_VALUE = 3;
 
 // String sets.
 export const ETH_SS_FEATURES = 4;
+export const ETH_SS_LINK_MODES = 9;
+export const ETH_SS_MSG_CLASSES = 10;
+export const ETH_SS_WOL_MODES = 11;
 /** The standard statistics groups' names ('eth-phy', 'eth-mac', 'eth-ctrl', 'rmon' …), global. */
 export const ETH_SS_STATS_STD = 16;
 export const ETH_SS_STATS_ETH_PHY = 17;
@@ -539,4 +542,28 @@ export function setBits(bitset: EthtoolBitset, names: readonly { index?: number;
   const set: string[] = [];
   for (let i = 0; i < value.length * 8; i++) if (value[i >> 3] & (1 << (i & 7))) set.push(byIndex.get(i) ?? String(i));
   return set;
+}
+
+/**
+ * namedBitset gives a compact bitset (what notifications and
+ * ETHTOOL_FLAG_COMPACT_BITSETS replies carry) the verbose form, its bits
+ * named from `names` (the bitset's string set): with a mask, every bit the
+ * mask holds with `value` where set; without (`nomask`), the set bits only —
+ * as the kernel writes a verbose bitset. A verbose bitset is returned as it is.
+ *
+ * @example
+ * namedBitset(ntf.msgmask!, msgClasses).bits?.map((b) => b.name); // ['drv', 'link']
+ */
+export function namedBitset(bitset: EthtoolBitset, names: readonly { index?: number; value?: string }[]): EthtoolBitset {
+  if (bitset.bits !== undefined) return bitset;
+  const byIndex = new Map(names.map((s) => [s.index, s.value]));
+  const value = bitset.value ?? new Uint8Array(0);
+  const listed = bitset.nomask ? value : bitset.mask ?? value;
+  const isSet = (bytes: Uint8Array, i: number) => (bytes[i >> 3] & (1 << (i & 7))) !== 0;
+  const bits: EthtoolBit[] = [];
+  for (let i = 0; i < Math.min(bitset.size ?? listed.length * 8, listed.length * 8); i++) {
+    if (!isSet(listed, i)) continue;
+    bits.push({ index: i, name: byIndex.get(i) ?? `BIT${i}`, ...(!bitset.nomask && isSet(value, i) ? { value: true as const } : {}) });
+  }
+  return { ...(bitset.nomask ? { nomask: true as const } : {}), size: bitset.size, bits };
 }

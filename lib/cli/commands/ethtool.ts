@@ -13,6 +13,8 @@ import {
   channelsFormat, coalesceFormat, driverInfoFormat, featuresText, namedStandardStats, pauseFormat, ringsFormat,
   standardStatsFormat, statisticsFormat,
 } from '../ethtool-format.js';
+import { ethtoolStrerror, netlinkErrorText } from '../ethtool-errors.js';
+import { runEthtoolMonitor } from '../ethtool-monitor.js';
 import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
 import { objectOutput, type ObjectFormat } from '../object-output.js';
 import { genl } from '../../client/genl.js';
@@ -25,13 +27,8 @@ import {
   ETH_SS_STATS_STD, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, ethtoolFamily, strsetMessage,
 } from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV | -S DEV --all-groups | -S DEV --groups NAME…';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
 
-/** strerror() of the errors an ethtool request meets, as ethtool prints them. */
-const STRERROR: Readonly<Record<string, string>> = {
-  EOPNOTSUPP: 'Operation not supported', ENODEV: 'No such device', EPERM: 'Operation not permitted',
-  EINVAL: 'Invalid argument', EBUSY: 'Device or resource busy',
-};
 
 /**
  * run executes `nlrx ethtool <args>`.
@@ -42,6 +39,7 @@ const STRERROR: Readonly<Record<string, string>> = {
 export async function run(ctx: CliContext, verb: string, args: readonly string[]): Promise<void> {
   if (verb !== 'help' && args.length === 1 && !args[0].startsWith('-')) return settings(ctx, args[0]);
   const [option, device] = args;
+  if (verb !== 'help' && option === '--monitor') return runEthtoolMonitor(ctx, args.slice(1));
   if (verb !== 'help' && option === '-S' && device !== undefined && args.length > 2) {
     return standardStats(ctx, device, statsGroupsOption(args.slice(2)));
   }
@@ -100,7 +98,7 @@ async function ioctlQuery(ctx: CliContext, option: '-i' | '-S', device: string):
     if (!(error instanceof NetlinkError)) throw error;
     const [what, status] = option === '-i' ? ['driver information', 71]
       : step === ETHTOOL_GSTATS ? ['stats information', 97] : ['stats strings information', 96];
-    throw new UsageError(`Cannot get ${what}: ${STRERROR[error.code] ?? error.message}`, status);
+    throw new UsageError(`Cannot get ${what}: ${ethtoolStrerror(error.code) ?? error.message}`, status);
   } finally {
     socket.close();
   }
@@ -166,12 +164,6 @@ async function print<T>(ctx: CliContext, replies: Observable<T> | readonly T[], 
   out.end();
 }
 
-/** As ethtool's nlsock_process_ack(): the extended ack first, then strerror. */
-function netlinkErrorText(error: NetlinkKernelError): string {
-  const ack = error.extAckMessage === undefined ? ''
-    : `netlink error: ${error.extAckMessage}${error.extAckOffset === undefined ? '' : ` (offset ${error.extAckOffset})`}\n`;
-  return `${ack}netlink error: ${STRERROR[error.code] ?? error.message}\n`;
-}
 
 /**
  * `ethtool DEV`: five requests in ethtool's order, each failing on its own —
