@@ -206,6 +206,7 @@ export declare const ETHTOOL_MSG_RINGS_GET: typeof m.ETHTOOL_MSG_RINGS_GET;
 export declare const ETHTOOL_MSG_RINGS_NTF: typeof m.ETHTOOL_MSG_RINGS_NTF;
 export declare const ETHTOOL_MSG_STATS_GET: typeof m.ETHTOOL_MSG_STATS_GET;
 export declare const ETHTOOL_MSG_STRSET_GET: typeof m.ETHTOOL_MSG_STRSET_GET;
+export declare const ETHTOOL_MSG_TSINFO_GET: typeof m.ETHTOOL_MSG_TSINFO_GET;
 export declare const ETHTOOL_MSG_WOL_GET: typeof m.ETHTOOL_MSG_WOL_GET;
 export declare const ETHTOOL_MSG_WOL_NTF: typeof m.ETHTOOL_MSG_WOL_NTF;
 export declare const ETHTOOL_STATS_GROUP_NAMES: typeof m.ETHTOOL_STATS_GROUP_NAMES;

@@ -6,7 +6,7 @@
  */
 import type {
   EthtoolBitset, EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolHistogramBucket, EthtoolPause, EthtoolRings,
-  EthtoolStats, EthtoolStringSet,
+  EthtoolStats, EthtoolStringSet, EthtoolTsinfo,
 } from '../genl/ethtool.js';
 import type { EthtoolDriverInfo, EthtoolStatistics } from '../ethtool/ethtool-ioctl-decode.js';
 import type { ObjectFormat } from './object-output.js';
@@ -234,4 +234,28 @@ export const standardStatsFormat: ObjectFormat<NamedStandardStats> = {
   text: (s) => `Standard stats for ${s.ifname}:\n${s.groups.map((g) => g.stats.map((c) => `${g.name}-${c.name}: ${c.value}\n`).join('') +
     g.histogramRx.map((b) => bucketText('rx', g.name, b)).join('') +
     g.histogramTx.map((b) => bucketText('tx', g.name, b)).join('')).join('')}`,
+};
+
+/**
+ * tsinfo_dump_list(): a label, then each set bit's name on its own line, or
+ * `ifEmpty` on the label's line (a verbose bitset names its bits).
+ */
+function bitList(label: string, bitset: EthtoolBitset | undefined, ifEmpty: string): string {
+  const set = (bitset?.bits ?? []).filter((b) => bitset?.nomask || b.value);
+  if (set.length === 0) return `${label}:${ifEmpty}\n`;
+  return `${label}:\n${set.map((b) => `\t${b.name ?? `bit${b.index}`}\n`).join('')}`;
+}
+
+/**
+ * tsinfoFormat is how `ethtool -T DEV` prints time stamping capabilities.
+ *
+ * @example
+ * tsinfoFormat.text(tsinfo); // 'Time stamping parameters for v0:\nCapabilities:\n\tsoftware-transmit\n…'
+ */
+export const tsinfoFormat: ObjectFormat<EthtoolTsinfo> = {
+  json: (t) => JSON.stringify(t),
+  text: (t) => `Time stamping parameters for ${t.header?.ifname ?? '?'}:\n${bitList('Capabilities', t.timestamping, '')}` +
+    `PTP Hardware Clock: ${t.phcIndex ?? 'none'}\n` +
+    bitList('Hardware Transmit Timestamp Modes', t.txTypes, ' none') +
+    bitList('Hardware Receive Filter Modes', t.rxFilters, ' none'),
 };

@@ -31,6 +31,7 @@ export const ETHTOOL_MSG_CHANNELS_GET = 17;
 export const ETHTOOL_MSG_COALESCE_GET = 19;
 export const ETHTOOL_MSG_PAUSE_GET = 21;
 export const ETHTOOL_MSG_EEE_GET = 23;
+export const ETHTOOL_MSG_TSINFO_GET = 25;
 export const ETHTOOL_MSG_STATS_GET = 32;
 
 // Notifications (enum ETHTOOL_MSG_*_NTF, kernel to user), on the "monitor" group.
@@ -203,6 +204,14 @@ export interface EthtoolEee extends EthtoolReply {
   modesOurs?: EthtoolBitset; modesPeer?: EthtoolBitset; active?: number; enabled?: number;
   txLpiEnabled?: number; txLpiTimer?: number;
 }
+/**
+ * ETHTOOL_MSG_TSINFO_GET_REPLY: time stamping capabilities (SOF_TIMESTAMPING_*
+ * bits), the hardware clock's index, the hardware transmit types and receive
+ * filters (`ethtool -T`).
+ */
+export interface EthtoolTsinfo extends EthtoolReply {
+  timestamping?: EthtoolBitset; txTypes?: EthtoolBitset; rxFilters?: EthtoolBitset; phcIndex?: number;
+}
 /** One string set of ETHTOOL_MSG_STRSET_GET_REPLY: its id and its strings by index. */
 export interface EthtoolStringSet {
   id?: number; count?: number; strings?: { index?: number; value?: string }[];
@@ -328,6 +337,10 @@ export const eeeMessage = reply<EthtoolEee>('ETHTOOL_MSG_EEE_GET_REPLY', replyAt
   txLpiEnabled: attr(6, u8), txLpiTimer: attr(7, u32),
 }));
 
+export const tsinfoMessage = reply<EthtoolTsinfo>('ETHTOOL_MSG_TSINFO_GET_REPLY', replyAttributes('ETHTOOL_A_TSINFO', {
+  timestamping: attr(2, bitset), txTypes: attr(3, bitset), rxFilters: attr(4, bitset), phcIndex: attr(5, u32),
+}));
+
 export const strsetMessage = reply<EthtoolStrset>('ETHTOOL_MSG_STRSET_GET_REPLY', replyAttributes('ETHTOOL_A_STRSET', {
   stringsets: attr(ETHTOOL_A_STRSET_STRINGSETS, nested(attributeSet('ETHTOOL_A_STRINGSETS', {
     stringsets: attr(ETHTOOL_A_STRINGSETS_STRINGSET, nested(attributeSet('ETHTOOL_A_STRINGSET', {
@@ -449,7 +462,7 @@ function settingsTable<K extends string>(kind: K) {
 /**
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
  * gives `linkInfo`, `linkModes`, `linkState`, `debug`, `wol`, `features`, `rings`,
- * `channels`, `coalesce`, `pause`, `eee`, `stats` (the standard statistics
+ * `channels`, `coalesce`, `pause`, `eee`, `tsinfo` (time stamping), `stats` (the standard statistics
  * groups) and `strings`, each a cold
  * Observable of one reply per device; naming one device (`ifindex` /
  * `ifname`) asks for it alone, and a device without the feature fails with
@@ -475,6 +488,7 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
   coalesce: { cmd: ETHTOOL_MSG_COALESCE_GET, message: coalesceMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   pause: { cmd: ETHTOOL_MSG_PAUSE_GET, message: pauseMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   eee: { cmd: ETHTOOL_MSG_EEE_GET, message: eeeMessage, request: headerRequest, match: sameDevice, single: oneDevice },
+  tsinfo: { cmd: ETHTOOL_MSG_TSINFO_GET, message: tsinfoMessage, request: headerRequest, match: sameDevice, single: oneDevice },
   stats: {
     cmd: ETHTOOL_MSG_STATS_GET, message: statsMessage,
     // The groups as a verbose bitset of names without a mask: the kernel looks them up in ETH_SS_STATS_STD.

@@ -11,7 +11,7 @@ import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { UsageError, type CliContext } from '../cli-context.js';
 import {
   channelsFormat, coalesceFormat, driverInfoFormat, featuresText, namedStandardStats, pauseFormat, ringsFormat,
-  standardStatsFormat, statisticsFormat,
+  standardStatsFormat, statisticsFormat, tsinfoFormat,
 } from '../ethtool-format.js';
 import { ethtoolStrerror, netlinkErrorText } from '../ethtool-errors.js';
 import { runEthtoolMonitor } from '../ethtool-monitor.js';
@@ -27,7 +27,7 @@ import {
   ETH_SS_STATS_STD, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, ethtoolFamily, strsetMessage,
 } from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k|-T] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
 
 
 /**
@@ -43,7 +43,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   if (verb !== 'help' && option === '-S' && device !== undefined && args.length > 2) {
     return standardStats(ctx, device, statsGroupsOption(args.slice(2)));
   }
-  if (verb === 'help' || !['-i', '-S', '-l', '-g', '-c', '-a', '-k'].includes(option) || device === undefined || args.length !== 2) {
+  if (verb === 'help' || !['-i', '-S', '-l', '-g', '-c', '-a', '-k', '-T'].includes(option) || device === undefined || args.length !== 2) {
     throw new UsageError(USAGE);
   }
   if (option === '-i' || option === '-S') return ioctlQuery(ctx, option, device);
@@ -55,6 +55,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     else if (option === '-g') await print(ctx, ethtool.rings(filter), ringsFormat);
     else if (option === '-c') await print(ctx, ethtool.coalesce(filter), coalesceFormat);
     else if (option === '-a') await print(ctx, ethtool.pause(filter), pauseFormat);
+    else if (option === '-T') await print(ctx, ethtool.tsinfo(filter), tsinfoFormat);
     else {
       const [features] = await lastValueFrom(ethtool.features({ ifname: device }).pipe(toArray()));
       if (ctx.json) ctx.write(`${JSON.stringify([features])}\n`);
