@@ -44,7 +44,7 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
   // -g and -a: no device here has rings or pause settings; their errors are what can be compared.
   it.each([
     ...devices,
-    ...['-l', '-c', '-k', '-T'].flatMap((option) => devices.map((d) => `${option} ${d}`)),
+    ...['-l', '-c', '-k', '-T', '-P'].flatMap((option) => devices.map((d) => `${option} ${d}`)),
     ...['-g', '-a'].flatMap((option) => ['v0', 'tp0', 'nope0'].map((d) => `${option} ${d}`)),
     ...['-i', '-S', '-k'].flatMap((option) => [...devices, 'vq0', 'ifb9', 'a-name-over-15-chars'].map((d) => `${option} ${d}`)),
     // The standard statistics groups (netlink): every group, some by name, and ethtool's parameter errors.
@@ -86,7 +86,7 @@ describe.skipIf(!isRoot)('nlrx ethtool beside ethtool', () => {
  */
 describe('nlrx ethtool beside ethtool on the host\'s devices (read only)', () => {
   const hostDevices = JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout) as { ifname: string }[];
-  it.each(hostDevices.flatMap(({ ifname }) => ['-i', '-g', '-a', '-l', '-c', '-k', '-T', '-S'].map((option) => `${option} ${ifname}`)))(
+  it.each(hostDevices.flatMap(({ ifname }) => ['-i', '-P', '-g', '-a', '-l', '-c', '-k', '-T', '-S'].map((option) => `${option} ${ifname}`)))(
     'ethtool %s: the same stdout, stderr and exit status',
     (line) => {
       const args = line.split(' ');

@@ -18,6 +18,8 @@ import { runEthtoolMonitor } from '../ethtool-monitor.js';
 import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
 import { objectOutput, type ObjectFormat } from '../object-output.js';
 import { genl } from '../../client/genl.js';
+import { links } from '../../route/link.js';
+import type { Link } from '../../route/link-decode.js';
 import { NetlinkError, NetlinkKernelError } from '../../errors.js';
 import { ETHTOOL_GSTATS, type EthtoolIoctl } from '../../ethtool/ethtool-ioctl-decode.js';
 import { NETLINK_GENERIC } from '../../codec/header.js';
@@ -27,7 +29,7 @@ import {
   ETH_SS_STATS_STD, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, ethtoolFamily, strsetMessage,
 } from '../../genl/ethtool.js';
 
-const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-l|-g|-c|-a|-k|-T] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
+const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-P|-l|-g|-c|-a|-k|-T] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
 
 
 /**
@@ -43,10 +45,11 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   if (verb !== 'help' && option === '-S' && device !== undefined && args.length > 2) {
     return standardStats(ctx, device, statsGroupsOption(args.slice(2)));
   }
-  if (verb === 'help' || !['-i', '-S', '-l', '-g', '-c', '-a', '-k', '-T'].includes(option) || device === undefined || args.length !== 2) {
+  if (verb === 'help' || !['-i', '-S', '-P', '-l', '-g', '-c', '-a', '-k', '-T'].includes(option) || device === undefined || args.length !== 2) {
     throw new UsageError(USAGE);
   }
   if (option === '-i' || option === '-S') return ioctlQuery(ctx, option, device);
+  if (option === '-P') return permanentAddress(ctx, device);
   const client = genl({ netns: ctx.netns });
   const ethtool = client.use(ethtoolFamily);
   try {
@@ -103,6 +106,25 @@ async function ioctlQuery(ctx: CliContext, option: '-i' | '-S', device: string):
   } finally {
     socket.close();
   }
+}
+
+/**
+ * `-P DEV`: the permanent hardware address, which ethtool reads from
+ * rtnetlink (IFLA_PERM_ADDRESS; the kernel leaves it out when it is all
+ * zeros: "not set"). A missing device: "netlink error: No such device".
+ */
+async function permanentAddress(ctx: CliContext, device: string): Promise<void> {
+  let found: Link[];
+  try {
+    found = await lastValueFrom(links({ ifname: device }, { netns: ctx.netns }).pipe(toArray()));
+  } catch (error) {
+    if (!(error instanceof NetlinkKernelError)) throw error;
+    throw new UsageError(netlinkErrorText(error).trimEnd());
+  }
+  const link = found.find((l) => l.ifname === device);
+  if (link === undefined) throw new UsageError(`netlink error: ${ethtoolStrerror('ENODEV')}`);
+  if (ctx.json) ctx.write(`${JSON.stringify([{ ifname: link.ifname, permAddress: link.permAddress ?? null }])}\n`);
+  else ctx.write(`Permanent address: ${link.permAddress ?? 'not set'}\n`);
 }
 
 /**
