@@ -19,6 +19,22 @@ const NETLINK_PROTOCOLS: Readonly<Record<number, string>> = {
 };
 const NETLINK_CONNECTED = 1;
 
+/**
+ * netlinkProtocolId is nl_proto_a2n(): a netlink protocol by name, or a
+ * number up to 255 in C syntax; undefined when it is neither.
+ *
+ * @example
+ * netlinkProtocolId('genl'); // 16
+ */
+export function netlinkProtocolId(text: string): number | undefined {
+  for (const [id, name] of Object.entries(NETLINK_PROTOCOLS)) if (name === text) return Number(id);
+  const match = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = /^0[xX]/.test(match[1]) ? parseInt(match[1].slice(2), 16) : match[1].length > 1 && match[1][0] === '0'
+    ? parseInt(match[1], 8) : parseInt(match[1], 10);
+  return value <= 255 ? value : undefined;
+}
+
 /** What a netlink line needs besides the socket and the options. */
 export interface SsNetlinkContext {
   /** The command name of a process (`/proc/<pid>/stat`), or undefined when there is none. */

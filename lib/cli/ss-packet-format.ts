@@ -41,6 +41,23 @@ export function ethertypeName(protocol: number, numeric: boolean): string {
   return (numeric ? undefined : ETHERTYPES.get(protocol)) ?? `[${protocol}]`;
 }
 
+/**
+ * ethertypeId is ll_proto_a2n(): an ethertype by name (any case), or a
+ * number up to 0xffff in C syntax; undefined when it is neither.
+ *
+ * @example
+ * ethertypeId('arp'); // 0x0806
+ */
+export function ethertypeId(text: string): number | undefined {
+  const lower = text.toLowerCase();
+  for (const [id, name] of ETHERTYPES) if (name.toLowerCase() === lower) return id;
+  const match = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
+  if (!match) return undefined;
+  const value = /^0[xX]/.test(match[1]) ? parseInt(match[1].slice(2), 16) : match[1].length > 1 && match[1][0] === '0'
+    ? parseInt(match[1], 8) : parseInt(match[1], 10);
+  return value <= 0xffff ? value : undefined;
+}
+
 const ring = (r: PacketDiagRing) =>
   `blk_size:${r.blockSize},blk_nr:${r.blockNr},frm_size:${r.frameSize},frm_nr:${r.frameNr},tmo:${r.retireTmo},features:0x${r.features.toString(16)}`;
 

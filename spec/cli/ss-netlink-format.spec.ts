@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { procCommand, ssNetlinkRow } from '../../lib/cli/ss-netlink-format.js';
+import { netlinkProtocolId, procCommand, ssNetlinkRow } from '../../lib/cli/ss-netlink-format.js';
 import type { NetlinkSocket } from '../../lib/sockdiag/socket.js';
 
 const options = { numeric: false, details: false, memory: false, processes: false, oneline: false };
@@ -37,5 +37,9 @@ describe('ssNetlinkRow', () => {
   it('reads a command name as ss does, cut at the first )', () => {
     expect(procCommand(process.pid)).toBe(readFileSync('/proc/self/comm', 'latin1').trimEnd().split(')')[0]);
     expect(procCommand(0x7fffffff)).toBeUndefined();
+  });
+
+  it('reads a protocol in a filter as nl_proto_a2n: a name, or a number up to 255', () => {
+    expect(['genl', 'tcpdiag', '0x10', '020', '255', '256', 'GENL', 'x'].map(netlinkProtocolId)).toEqual([16, 4, 16, 16, 255, undefined, undefined, undefined]);
   });
 });

@@ -74,6 +74,12 @@ const EXACT: readonly string[][] = [
   ['-0', '-e'], ['-0', '-p'], ['-0', '-n'], ['-0', '-H'], ['-0', '-l'], ['-0', '-m'], ['-0', '-O', '-e'], ['-0', '-emp'],
   ['-f', 'link', '-e', '-p'], ['-f', 'link', '-n'], ['-A', 'all'], ['-a', '-A', 'all'], ['-an'], ['-ap'], ['-aH'],
   ['-a', '-A', 'netlink', '-e', '-p', '-n'],
+  // Filters: a netlink address is protocol:port id, a packet address ethertype:interface.
+  ['-A', 'netlink', '-a', 'sport', '=', ':0'], ['-f', 'netlink', 'sport', '!=', ':0'], ['-f', 'netlink', 'src', 'genl'],
+  ['-f', 'netlink', 'src', 'rtnl:kernel'], ['-f', 'netlink', 'dst', '1:0'], ['-f', 'netlink', 'src', ':4000000'],
+  ['-a', 'src', 'netlink:genl'], ['-0', 'sport', '=', ':1'], ['-0', 'sport', 'ge', ':1'], ['-0', 'dev', 'lo'],
+  ['-0', 'not', 'dev', 'lo'], ['-0', 'src', 'ARP:1'], ['-0', 'src', '0x806'], ['-0', 'src', 'arp:lo'], ['-0', 'src', 'ip:*'],
+  ['-a', 'src', 'link:*:lo'],
 ];
 
 /** The dumping process's own sock_diag socket: `tcpdiag:ss/123`, `tcpdiag:node/123`, or `4:123` with -n. */
@@ -128,6 +134,15 @@ describe.skipIf(!isRoot)('nlrx ss netlink and packet lines, ss -s, beside ss', (
     expect(ours.status).toBe(theirs.status);
     expect(withoutOwn(ours.stdout)).toBe(withoutOwn(theirs.stdout));
     expect(ours.stdout.split('\n').length).toBeGreaterThan(1);
+  });
+
+  it('refuses the addresses ss refuses, with its words and status', () => {
+    for (const form of [['-0', 'src', 'nope'], ['-f', 'netlink', 'src', '300'], ['-0', 'src', 'arp:nosuch'], ['-f', 'netlink', 'src', 'genl:x']]) {
+      const theirs = ss(...form);
+      const ours = nlrx(...form);
+      expect([ours.status, ours.stderr, ours.stdout]).toEqual([theirs.status, theirs.stderr, theirs.stdout]);
+      expect(ours.status).not.toBe(0);
+    }
   });
 
   it.each([['-f', 'netlink', '-m'], ['-A', 'netlink', '-aem'], ['-f', 'netlink', '-O', '-m']].map((form) => [form.join(' '), form]))(

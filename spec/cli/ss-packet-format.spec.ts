@@ -4,7 +4,7 @@
  * fanout mode ss does not name, a uid, names of ethertypes.
  */
 import { describe, expect, it } from 'vitest';
-import { ethertypeName, ssPacketRow } from '../../lib/cli/ss-packet-format.js';
+import { ethertypeId, ethertypeName, ssPacketRow } from '../../lib/cli/ss-packet-format.js';
 import type { PacketSocket } from '../../lib/sockdiag/socket.js';
 
 const options = { numeric: false, details: false, memory: false, processes: false, oneline: false };
@@ -26,5 +26,10 @@ describe('ssPacketRow', () => {
     const row = ssPacketRow(packet({ uid: 1000, txRing: ring, fanout: (9 << 16) | 5 }), { ...options, details: true }, context);
     expect(row.process).toBe(' uid:1000 ino:9 sk:1f\n\tring_tx(blk_size:4096,blk_nr:2,frm_size:2048,frm_nr:4,tmo:60,features:0x1)'
       + '\n\tfanout(id:5,type:0x9)');
+  });
+
+  it('reads an ethertype in a filter as ll_proto_a2n: a name in any case, or a number up to 0xffff', () => {
+    expect(['ARP', 'ip', '802.1q', 'lldp', '0x88cc', '2048', '65536', 'nope'].map(ethertypeId))
+      .toEqual([0x0806, 0x0800, 0x8100, 0x88cc, 0x88cc, 2048, undefined, undefined]);
   });
 });

@@ -80,13 +80,14 @@ function matchView(socket: Socket): SsMatchSocket {
     return { family: AF_UNIX, local: none, remote: none, localPort: socket.inode, remotePort: socket.peer ?? 0, ifindex: 0, mark: 0, name: socket.name };
   }
   if (socket.kind === 'netlink' || socket.kind === 'packet') {
-    // ss's view: the protocol as the first address byte; the port id (netlink) or interface (packet) as the local port.
+    // ss's view: the protocol as the first address word; the port id (netlink) or interface (packet) as the local port.
     const local = new Uint8Array(16);
-    local[0] = socket.protocol & 0xff;
+    new DataView(local.buffer).setUint32(0, socket.protocol, true);
     const netlink = socket.kind === 'netlink';
+    const ifindex = netlink ? 0 : socket.info?.index ?? 0;
     return {
       family: netlink ? AF_NETLINK : AF_PACKET, local, remote: new Uint8Array(16),
-      localPort: netlink ? socket.portid | 0 : socket.info?.index ?? 0, remotePort: netlink ? -1 : 0, ifindex: 0, mark: 0,
+      localPort: netlink ? socket.portid | 0 : ifindex, remotePort: netlink ? -1 : 0, ifindex, mark: 0,
     };
   }
   return {
@@ -142,10 +143,16 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   const services = ssServices();
   const serviceProtocols = [...(options.tables & SsTable.udp ? ['udp'] : []), ...(options.tables & SsTable.tcp ? ['tcp'] : [])];
+  let names: LinkNames | undefined;
+  // A packet address may name an interface (`arp:eth0`): names are needed while parsing.
+  if (options.expression.length > 0 && (showsFamily(options, AF_PACKET) || options.expression.some((w) => w.includes('link:')))) {
+    names = await linkNames({ netns });
+  }
   const expression = parseSsFilter(options.expression, {
     preferredFamily: options.preferredFamily,
     servicePort: (name) => services.port(name, serviceProtocols),
     onFamily: (af) => onlyFamily(options, af),
+    interfaceIndex: (name) => names?.index(name),
   });
   const showsInet = (options.tables & INET_TABLES.reduce((all, [t]) => all | t, 0)) !== 0 &&
     (showsFamily(options, AF_INET) || showsFamily(options, AF_INET6));
@@ -153,9 +160,8 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const showsNetlink = (options.tables & SsTable.netlink) !== 0 && showsFamily(options, AF_NETLINK) && (options.states & CLOSE) !== 0;
   const showsPacket = (options.tables & (SsTable.packetRaw | SsTable.packetDgram)) !== 0 && showsFamily(options, AF_PACKET)
     && (options.states & CLOSE) !== 0;
-  let names: LinkNames | undefined;
   // Names are dumped after the netlink sockets (else the dump's own route socket would be listed), unless the filter needs them first.
-  if (devices(expression).length > 0) names = await linkNames({ netns });
+  if (!names && devices(expression).length > 0) names = await linkNames({ netns });
   const deviceIndex = (name: string) => {
     const index = names?.index(name) ?? (/^\d+$/.test(name) ? Number(name) : 0);
     if (!index) throw new UsageError('Cannot parse device.', 1);
