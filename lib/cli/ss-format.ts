@@ -8,6 +8,7 @@
 import type { SocketOwner } from '../sockdiag/socket-owners.js';
 import type { SsRow } from './ss-columns.js';
 import { SS_STATE_NAMES, type SsOptions } from './ss-options.js';
+import { ipProtocolName } from './route-names.js';
 import { printfG } from './ss-printf-g.js';
 import type { SsServices } from './ss-services.js';
 import type { InetSocket, UnixSocket, TcpInfo, SkMeminfo } from '../sockdiag/socket.js';
@@ -27,7 +28,7 @@ export interface SsLineContext {
 
 type Options = Pick<SsOptions, 'numeric' | 'timers' | 'details' | 'memory' | 'info' | 'processes' | 'oneline'>;
 
-const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 0: 'raw', 17: 'udp', 6: 'tcp', 262: 'mptcp', 132: 'sctp', 33: 'dccp', 58: 'icmp6' };
+const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 0: 'raw', 255: 'raw', 17: 'udp', 6: 'tcp', 262: 'mptcp', 132: 'sctp', 33: 'dccp', 58: 'icmp6' };
 const UNIX_NETIDS: Readonly<Record<number, string>> = { 1: 'u_str', 5: 'u_seq' };
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist', 'unknown'];
 const AF_INET6 = 10;
@@ -212,7 +213,9 @@ function tcpInfoText(socket: InetSocket, info: TcpInfo, options: Options): strin
  */
 export function ssInetRow(socket: InetSocket, options: Options, context: SsLineContext): SsRow {
   const v6only = Boolean(socket.v6only);
-  const service = (port: number) => (port === 0 ? '*' : options.numeric ? String(port) : context.services.name(port, context.serviceProtocol));
+  // ss's resolve_service: a raw socket's "port" is its IP protocol, named by /etc/protocols.
+  const service = (port: number) => (port === 0 ? '*' : options.numeric ? String(port)
+    : context.serviceProtocol === 'raw' ? ipProtocolName(port) : context.services.name(port, context.serviceProtocol));
   let process = ssUsers(socket.inode, context, options);
   if (options.timers && socket.timer) {
     process += ` timer:(${TIMER_NAMES[Math.min(socket.timer, 5)]},${msTimer(socket.expires)},${socket.retrans})`;

@@ -2,15 +2,8 @@
  * `ss -s`: iproute2's (6.1) socket summary, from the files it reads —
  * /proc/net/sockstat and sockstat6 (sockets in use, per protocol) and the
  * `Tcp:` CurrEstab counter of /proc/net/snmp — of the namespace shown.
- * /proc/net is the reader's own namespace, so for another namespace the
- * files are read through a process that lives in it (/proc/<pid>/net), or,
- * when none does, through `nsenter --net`.
  */
-import { spawnSync } from 'node:child_process';
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
-import { constants } from 'node:os';
-import { NetlinkSyscallError } from '../errors.js';
-import { namespaceError, namespacePath } from '../transport/netlink-socket.js';
+import { readProcNet } from './ss-proc-net.js';
 
 /** The three files `ss -s` reads, as text ('' when one could not be read). */
 export interface SsProcNet {
@@ -101,24 +94,6 @@ export function ssSummary(files: SsProcNet): string {
     + '\n';
 }
 
-const FILES = ['sockstat', 'sockstat6', 'snmp'] as const;
-
-/** A process in the namespace whose inode is `inode`, or undefined. */
-async function processIn(inode: number): Promise<number | undefined> {
-  const want = `net:[${inode}]`;
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (await readlink(`/proc/${name}/ns/net`) === want) return Number(name);
-    } catch {
-      // Gone, or a kernel thread: next.
-    }
-  }
-  return undefined;
-}
-
-const readOr = (file: string) => readFile(file, 'utf8').catch(() => '');
-
 /**
  * readSsProcNet reads the files `ss -s` reads, of network namespace `netns`
  * (a name or a path; default the caller's own).
@@ -127,30 +102,6 @@ const readOr = (file: string) => readFile(file, 'utf8').catch(() => '');
  * process.stdout.write(ssSummary(await readSsProcNet('blue')));
  */
 export async function readSsProcNet(netns?: string): Promise<SsProcNet> {
-  let dir = '/proc/net';
-  if (netns !== undefined) {
-    const path = namespacePath(netns);
-    let inode: number;
-    try {
-      inode = (await stat(path)).ino;
-    } catch (error) {
-      // As a dump would fail to open the namespace: the same error, the same advice.
-      const code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
-      const errno = (constants.errno as Record<string, number>)[code] ?? constants.errno.ENOENT;
-      throw namespaceError(new NetlinkSyscallError(`open ${path} (${code})`, errno, 'open', code), netns, path);
-    }
-    const pid = await processIn(inode);
-    if (pid === undefined) {
-      // No process lives there to read through: a short-lived one enters it.
-      const files: Partial<Record<(typeof FILES)[number], string>> = {};
-      for (const file of FILES) {
-        const child = spawnSync('nsenter', [`--net=${path}`, 'cat', `/proc/net/${file}`], { encoding: 'utf8' });
-        files[file] = child.status === 0 ? child.stdout : '';
-      }
-      return { sockstat: files.sockstat ?? '', sockstat6: files.sockstat6 ?? '', snmp: files.snmp ?? '' };
-    }
-    dir = `/proc/${pid}/net`;
-  }
-  const [sockstat, sockstat6, snmp] = await Promise.all(FILES.map((file) => readOr(`${dir}/${file}`)));
+  const [sockstat, sockstat6, snmp] = await readProcNet(netns, ['sockstat', 'sockstat6', 'snmp']);
   return { sockstat, sockstat6, snmp };
 }

@@ -5,8 +5,9 @@
  * throw-away namespace, netlink sockets — bound with and without groups,
  * connected to the kernel and to a group, a port id that is no process —
  * packet sockets of several ethertypes, bound and not, one with a fanout
- * group, one with auxdata and an rx ring, and TCP, UDP and UDPv6 sockets
- * (for `-a` and `-s`). `nlrx -n NS ss …` must print what
+ * group, one with auxdata and an rx ring, and TCP, UDP, raw sockets
+ * (for `-a` and `-s`; where the kernel has no raw_diag, as here, ss reads
+ * raw sockets from /proc/net/raw and raw6, and so does nlrx). `nlrx -n NS ss …` must print what
  * `ip netns exec NS ss …` prints, stdout, stderr and status.
  *
  * Two things differ by nature, and only they are set aside: the dumping
@@ -38,6 +39,8 @@ l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); l.
 c = socket.create_connection(('127.0.0.1', 7000)); keep.append(c); a, _ = l.accept(); keep.append(a)
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 7001)); keep.append(u)
 u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u6.bind(('::1', 7002)); keep.append(u6)
+w = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253); keep.append(w)
+w6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 58); w6.bind(('::1', 0)); keep.append(w6)
 def nl(proto, kind=socket.SOCK_RAW, bind=(0, 0), connect=None):
     s = socket.socket(socket.AF_NETLINK, kind, proto); s.bind(bind)
     if connect is not None: s.connect(connect)
@@ -80,6 +83,8 @@ const EXACT: readonly string[][] = [
   ['-a', 'src', 'netlink:genl'], ['-0', 'sport', '=', ':1'], ['-0', 'sport', 'ge', ':1'], ['-0', 'dev', 'lo'],
   ['-0', 'not', 'dev', 'lo'], ['-0', 'src', 'ARP:1'], ['-0', 'src', '0x806'], ['-0', 'src', 'arp:lo'], ['-0', 'src', 'ip:*'],
   ['-a', 'src', 'link:*:lo'],
+  // Raw sockets (from /proc/net/raw where the kernel has no raw_diag).
+  ['-wa'], ['-wan'], ['-wa', '-6'], ['-wap'], ['-wae'], ['-wa', 'src', '0.0.0.0'], ['-wa', 'dst', '[::1]'],
 ];
 
 /** The dumping process's own sock_diag socket: `tcpdiag:ss/123`, `tcpdiag:node/123`, or `4:123` with -n. */
@@ -121,7 +126,7 @@ describe.skipIf(!isRoot)('nlrx ss netlink and packet lines, ss -s, beside ss', (
     const all = ss('-a').stdout;
     for (const needle of ['rtnl:nlrx-ss-holder/', 'rtnl:kernel', 'rtnl:4000000', '0:0', 'audit:nlrx-ss-holder/', '1:0',
       'genl:nlrx-ss-holder/', 'uevent:nlrx-ss-holder/', 'p_raw', 'p_dgr', ' ip:lo', '[0]:*', 'arp:*', 'ipv6:*', '802.1Q:*',
-      '802.1ad:*', 'LLDP:*', '[4660]:*', '*:lo', 'arp:lo', 'tcp', 'udp']) {
+      '802.1ad:*', 'LLDP:*', '[4660]:*', '*:lo', 'arp:lo', 'tcp', 'udp', '0.0.0.0:ipproto-253', '[::1]:ipv6-icmp']) {
       expect(all).toContain(needle);
     }
     expect(ss('-0', '-e').stdout).toMatch(/fanout\(id:7,type:lb\)[\s\S]*flags\( running auxdata \)\n\tring_rx\(/);
@@ -167,5 +172,6 @@ describe.skipIf(!isRoot)('nlrx ss netlink and packet lines, ss -s, beside ss', (
       expect(ours.stdout).toMatch(/^Total: \d+\nTCP: {3}\d+ \(estab 2, closed \d+, orphaned \d+, timewait 0\)\n\n/);
       expect(ours.stdout).toContain('UDP\t  2         1         1        \n');
       expect(ours.stdout).toContain('TCP\t  3         3         0        \n');
+      expect(ours.stdout).toContain('RAW\t  2         1         1        \n');
     });
 });

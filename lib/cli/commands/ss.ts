@@ -41,6 +41,8 @@ import { ssInetRow, ssUnixRow, type SsLineContext } from '../ss-format.js';
 import { procCommand, ssNetlinkRow } from '../ss-netlink-format.js';
 import { ssPacketRow } from '../ss-packet-format.js';
 import { readSsProcNet, ssSummary } from '../ss-summary.js';
+import { readProcNet } from '../ss-proc-net.js';
+import { procInetSockets } from '../ss-proc-sockets.js';
 import {
   AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_UNIX, onlyFamily, parseSsArguments, showsFamily, singleBit, SS_USAGE, SsTable, type SsOptions,
 } from '../ss-options.js';
@@ -231,6 +233,20 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     }
     return true;
   };
+  /** ss's fallback when the kernel has no raw_diag: /proc/net/raw and raw6, which say less (no details, memory or timers). */
+  const rawFromProc = async () => {
+    const [raw, raw6] = await readProcNet(netns, ['raw', 'raw6']);
+    const plain = { ...options, memory: false, info: false, timers: false, details: false };
+    for (const [af, text] of [[AF_INET, raw], [AF_INET6, raw6]] as const) {
+      if (!showsFamily(options, af)) continue;
+      for (const socket of procInetSockets(text, af, IPPROTO.raw)) {
+        if (!(options.states & (1 << socket.state))) continue;
+        if (expression && !matchSsFilter(expression, matchView(socket), matchContext)) continue;
+        if (json) json.push(`${socketJson(socket, options.processes ? owners?.get(socket.inode) ?? [] : undefined)}\n`);
+        else table?.push(ssInetRow(socket, plain, line));
+      }
+    }
+  };
   /** ss's fallback when sock_diag has no DCCP handler: the old DCCPDIAG_GETSOCK request (IPv4), its answer reported, then no more DCCP. */
   const dccpCompat = async () => {
     const payload = new Uint8Array(INET_DIAG_REQ_SIZE);
@@ -264,6 +280,10 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       const answered = await dump({ family: af, protocol, states: options.states, ext, bytecode }, filter);
       if (!answered && protocol === IPPROTO.dccp) {
         await dccpCompat();
+        break;
+      }
+      if (!answered && protocol === IPPROTO.raw) {
+        await rawFromProc();
         break;
       }
     }
