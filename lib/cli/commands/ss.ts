@@ -14,7 +14,9 @@
  *
  * Netlink and packet sockets come first, as in ss (`-A netlink`, `-0`,
  * `-f link`, and in `-a`); `-s` prints ss's summary from the namespace's
- * /proc/net/sockstat, sockstat6 and snmp.
+ * /proc/net/sockstat, sockstat6 and snmp. Where the kernel has no handler,
+ * nlrx falls back as ss does: raw sockets from /proc/net/raw and raw6, DCCP
+ * through the old DCCPDIAG_GETSOCK request (whose refusal ss reports).
  *
  * Beyond ss: duplicates a resumed dump can deliver are dropped (by cookie).
  * Not shown: DCCP, VSOCK, TIPC and XDP sockets, `--tos`, `--cgroup`, `-b`,
@@ -146,16 +148,26 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const services = ssServices();
   const serviceProtocols = [...(options.tables & SsTable.udp ? ['udp'] : []), ...(options.tables & SsTable.tcp ? ['tcp'] : [])];
   let names: LinkNames | undefined;
-  // A packet address may name an interface (`arp:eth0`): names are needed while parsing.
-  if (options.expression.length > 0 && (showsFamily(options, AF_PACKET) || options.expression.some((w) => w.includes('link:')))) {
-    names = await linkNames({ netns });
-  }
-  const expression = parseSsFilter(options.expression, {
+  // A packet address may name an interface (`arp:eth0`): then, and only then, names are dumped before parsing
+  // (the dump's route socket stays open, and would show among netlink sockets).
+  let wantsNames = false;
+  const parse = () => parseSsFilter(options.expression, {
     preferredFamily: options.preferredFamily,
     servicePort: (name) => services.port(name, serviceProtocols),
     onFamily: (af) => onlyFamily(options, af),
-    interfaceIndex: (name) => names?.index(name),
+    interfaceIndex: (name) => {
+      if (!names) wantsNames = true;
+      return names?.index(name);
+    },
   });
+  let expression: SsExpression | undefined;
+  try {
+    expression = parse();
+  } catch (error) {
+    if (!wantsNames) throw error;
+    names = await linkNames({ netns });
+    expression = parse();
+  }
   const showsInet = (options.tables & INET_TABLES.reduce((all, [t]) => all | t, 0)) !== 0 &&
     (showsFamily(options, AF_INET) || showsFamily(options, AF_INET6));
   const CLOSE = 1 << 7;
