@@ -7,7 +7,9 @@
  * ss's messages and exit statuses.
  */
 import { UsageError } from './cli-context.js';
-import { AF_INET, AF_INET6, AF_UNIX, SS_BAD_USAGE, SS_USAGE } from './ss-options.js';
+import { AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_UNIX, SS_BAD_USAGE, SS_USAGE } from './ss-options.js';
+import { netlinkProtocolId } from './ss-netlink-format.js';
+import { ethertypeId } from './ss-packet-format.js';
 
 /** An address condition (`src`/`dst` operand): a prefix and/or a port, or a UNIX name pattern. */
 export interface SsHostCondition {
@@ -39,6 +41,8 @@ export interface SsParseContext {
   servicePort(name: string): number | undefined;
   /** Called when an address names a family (`unix:…`): ss then shows only that family. */
   onFamily(af: number): void;
+  /** An interface's index by name, for packet addresses (`arp:eth0`); without it only indexes are read. */
+  interfaceIndex?(name: string): number | undefined;
 }
 
 type Token =
@@ -130,7 +134,7 @@ function addressBytes(text: string, family: number): { family: number; bytes: Ui
 export function parseHostCondition(text: string, isPort: boolean, context: SsParseContext): SsHostCondition {
   let family = context.preferredFamily;
   let addr = text;
-  const prefixes: ReadonlyArray<readonly [string, number]> = [['unix:', AF_UNIX], ['link:', 17], ['netlink:', 16],
+  const prefixes: ReadonlyArray<readonly [string, number]> = [['unix:', AF_UNIX], ['link:', AF_PACKET], ['netlink:', AF_NETLINK],
     ['inet:', AF_INET], ['inet6:', AF_INET6]];
   for (const [prefix, af] of prefixes) {
     if (addr.startsWith(prefix)) {
@@ -144,8 +148,28 @@ export function parseHostCondition(text: string, isPort: boolean, context: SsPar
   if (family === AF_UNIX) {
     condition.family = AF_UNIX;
     condition.pattern = addr;
-  } else if (family === 16 || family === 17) {
-    throw cannot(); // Packet and netlink addresses are not shown by nlrx ss.
+  } else if (family === AF_NETLINK || family === AF_PACKET) {
+    // `[protocol][:port]`: the netlink protocol or ethertype; the port id (`kernel`: 0) or interface index.
+    const colon = addr.indexOf(':');
+    const port = colon < 0 ? '' : addr.slice(colon + 1);
+    if (colon >= 0) addr = addr.slice(0, colon);
+    if (port && port !== '*') {
+      const number = cInteger(port);
+      if (number !== undefined) condition.port = number;
+      else if (family === AF_NETLINK && port === 'kernel') condition.port = 0;
+      else {
+        const index = family === AF_PACKET ? context.interfaceIndex?.(port) : undefined;
+        if (!index || index <= 0) throw cannot();
+        condition.port = index;
+      }
+    }
+    if (addr && addr !== '*') {
+      const protocol = family === AF_NETLINK ? netlinkProtocolId(addr) : ethertypeId(addr);
+      if (protocol === undefined) throw cannot();
+      const bytes = new Uint8Array(16);
+      new DataView(bytes.buffer).setUint32(0, protocol, true);
+      condition.prefix = { family, bytes, bits: 32 };
+    }
   } else {
     let port: string | undefined;
     if (addr.startsWith('[')) {

@@ -8,6 +8,7 @@
 import type { SocketOwner } from '../sockdiag/socket-owners.js';
 import type { SsRow } from './ss-columns.js';
 import { SS_STATE_NAMES, type SsOptions } from './ss-options.js';
+import { ipProtocolName } from './route-names.js';
 import { printfG } from './ss-printf-g.js';
 import type { SsServices } from './ss-services.js';
 import type { InetSocket, UnixSocket, TcpInfo, SkMeminfo } from '../sockdiag/socket.js';
@@ -27,7 +28,7 @@ export interface SsLineContext {
 
 type Options = Pick<SsOptions, 'numeric' | 'timers' | 'details' | 'memory' | 'info' | 'processes' | 'oneline'>;
 
-const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 0: 'raw', 17: 'udp', 6: 'tcp', 262: 'mptcp', 132: 'sctp', 33: 'dccp', 58: 'icmp6' };
+const PROTOCOL_NAMES: Readonly<Record<number, string>> = { 0: 'raw', 255: 'raw', 17: 'udp', 6: 'tcp', 262: 'mptcp', 132: 'sctp', 33: 'dccp', 58: 'icmp6' };
 const UNIX_NETIDS: Readonly<Record<number, string>> = { 1: 'u_str', 5: 'u_seq' };
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist', 'unknown'];
 const AF_INET6 = 10;
@@ -36,7 +37,15 @@ const TCP_LISTEN = 10;
 
 /** `%-6d`; the small values most sockets have are made once. */
 const QUEUES = Array.from({ length: 1024 }, (_, n) => String(n).padEnd(6, ' '));
-const queue = (n: number | undefined) => QUEUES[n ?? 0] ?? String(n).padEnd(6, ' ');
+
+/**
+ * ssQueue is a Recv-Q or Send-Q field as ss prints it (`%-6d`).
+ *
+ * @example
+ * ssQueue(0); // '0     '
+ */
+export const ssQueue = (n: number | undefined): string => QUEUES[n ?? 0] ?? String(n).padEnd(6, ' ');
+const queue = ssQueue;
 
 /** ss's print_ms_timer: `1min`, `54sec`, `1.500ms`, `200ms`. */
 function msTimer(timeout: number): string {
@@ -68,16 +77,27 @@ function bandwidth(bps: number, numeric: boolean): string {
   return printfG(bps);
 }
 
-/** ` users:(("node",pid=1,fd=3),…)`, the owner found last first, as ss prints them. */
-function users(inode: number, context: SsLineContext, options: Options): string {
+/**
+ * ssUsers is ` users:(("node",pid=1,fd=3),…)` with `-p` (the owner found
+ * last first, as ss prints them), or nothing.
+ *
+ * @example
+ * ssUsers(socket.inode, context, options); // ' users:(("python3",pid=25427,fd=3))'
+ */
+export function ssUsers(inode: number, context: Pick<SsLineContext, 'owners'>, options: Pick<SsOptions, 'processes'>): string {
   if (!options.processes || inode === 0) return '';
   const owners = context.owners?.get(inode);
   if (!owners || owners.length === 0) return '';
   return ` users:(${[...owners].reverse().map((o) => `("${o.command}",pid=${o.pid},fd=${o.fd})`).join(',')})`;
 }
 
-/** ` skmem:(r…,rb…,t…,tb…,f…,w…,o…[,bl…][,d…])`. */
-function skmem(m: SkMeminfo): string {
+/**
+ * ssSkmem is ` skmem:(r…,rb…,t…,tb…,f…,w…,o…[,bl…][,d…])`, ss's print_skmeminfo.
+ *
+ * @example
+ * ssSkmem(socket.skmeminfo); // ' skmem:(r0,rb212992,t0,tb212992,f0,w0,o0,bl0,d0)'
+ */
+export function ssSkmem(m: SkMeminfo): string {
   const n = (value: number | undefined) => value ?? 0;
   let text = ` skmem:(r${n(m.rmemAlloc)},rb${n(m.rcvbuf)},t${n(m.wmemAlloc)},tb${n(m.sndbuf)},f${n(m.fwdAlloc)},w${n(m.wmemQueued)},o${n(m.optmem)}`;
   if (m.backlog !== undefined) text += `,bl${m.backlog}`;
@@ -193,8 +213,10 @@ function tcpInfoText(socket: InetSocket, info: TcpInfo, options: Options): strin
  */
 export function ssInetRow(socket: InetSocket, options: Options, context: SsLineContext): SsRow {
   const v6only = Boolean(socket.v6only);
-  const service = (port: number) => (port === 0 ? '*' : options.numeric ? String(port) : context.services.name(port, context.serviceProtocol));
-  let process = users(socket.inode, context, options);
+  // ss's resolve_service: a raw socket's "port" is its IP protocol, named by /etc/protocols.
+  const service = (port: number) => (port === 0 ? '*' : options.numeric ? String(port)
+    : context.serviceProtocol === 'raw' ? ipProtocolName(port) : context.services.name(port, context.serviceProtocol));
+  let process = ssUsers(socket.inode, context, options);
   if (options.timers && socket.timer) {
     process += ` timer:(${TIMER_NAMES[Math.min(socket.timer, 5)]},${msTimer(socket.expires)},${socket.retrans})`;
   }
@@ -209,7 +231,7 @@ export function ssInetRow(socket: InetSocket, options: Options, context: SsLineC
   if (options.memory || (options.info && socket.protocol !== IPPROTO_UDP)) {
     if (!options.oneline) process += '\n\t';
     // What the dump carries is printed: the request asked for memory with -m, tcp_info with -i (as ss asks).
-    if (socket.skmeminfo) process += skmem(socket.skmeminfo);
+    if (socket.skmeminfo) process += ssSkmem(socket.skmeminfo);
     else if (socket.meminfo) {
       const { rmem, wmem, fmem, tmem } = socket.meminfo;
       process += ` mem:(r${rmem},w${wmem},f${fmem},t${tmem})`;
@@ -241,8 +263,8 @@ const minor = (dev: number) => (dev & 0xff) | ((dev >>> 12) & ~0xff);
  * const row = ssUnixRow(socket, options, context); // { netid: 'u_str', state: 'ESTAB', addr: '* ', port: '1531', … }
  */
 export function ssUnixRow(socket: UnixSocket, options: Options, context: SsLineContext): SsRow {
-  let process = users(socket.inode, context, options);
-  if (options.memory && socket.skmeminfo) process += skmem(socket.skmeminfo);
+  let process = ssUsers(socket.inode, context, options);
+  if (options.memory && socket.skmeminfo) process += ssSkmem(socket.skmeminfo);
   if (options.details) {
     if (socket.shutdown !== undefined) process += shutdownText(socket.shutdown);
     if (socket.vfs) process += ` ino:${socket.vfs.ino} dev:${major(socket.vfs.dev)}/${minor(socket.vfs.dev)}`;

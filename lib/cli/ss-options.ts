@@ -68,7 +68,7 @@ export const SS_BAD_USAGE = 255;
 
 export const SS_USAGE = `Usage: nlrx [-n NETNS] [-j] ss [ OPTIONS ] [ FILTER ]
    -n numeric  -a all  -l listening  -o timers  -e extended  -m memory  -p processes  -i tcp info
-   -H no header  -O one line  -4 -6 -t -u -w -x -M -S -d -0  -f FAMILY  -A QUERY  -N NETNS
+   -H no header  -O one line  -s summary  -4 -6 -t -u -w -x -M -S -d -0  -f FAMILY  -A QUERY  -N NETNS
    FILTER := [ state STATE-FILTER ] [ EXPRESSION ]   (as ss; -j: one JSON object a line)`;
 
 /** SsOptions are what a `nlrx ss` command line asks for. */
@@ -89,6 +89,10 @@ export interface SsOptions {
   processes: boolean;
   header: boolean;
   oneline: boolean;
+  /** `-s`: the summary first. */
+  summary: boolean;
+  /** `-s` with no table, family, query, state or filter: ss prints the summary and nothing else. */
+  summaryOnly: boolean;
   /** `-N NETNS`. */
   netns?: string;
   /** The filter expression's words, after the state words. */
@@ -147,7 +151,8 @@ export function parseSsArguments(args: readonly string[]): SsOptions {
   let sawQuery = false;
   const options: SsOptions = {
     tables: 0, families: 0, states: 0, preferredFamily: 0, numeric: false, timers: false, details: false,
-    memory: false, info: false, processes: false, header: true, oneline: false, expression: [],
+    memory: false, info: false, processes: false, header: true, oneline: false, summary: false, summaryOnly: false,
+    expression: [],
   };
   const addTable = (table: number) => {
     for (const [t, s] of TABLE_DEFAULTS) if (table & t) states |= s;
@@ -208,6 +213,7 @@ export function parseSsArguments(args: readonly string[]): SsOptions {
       }
       case 'H': options.header = false; break;
       case 'O': options.oneline = true; break;
+      case 's': options.summary = true; break;
       case 'N': options.netns = value; break;
       default: throw badUsage(`nlrx ss: option -${option} is not supported`);
     }
@@ -261,6 +267,7 @@ export function parseSsArguments(args: readonly string[]): SsOptions {
     sawStates = true;
   }
   options.expression = words.slice(w);
+  options.summaryOnly = options.summary && useDefault && words.length === 0;
 
   if (useDefault) {
     stateFilter = stateFilter || SS_CONN;

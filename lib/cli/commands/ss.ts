@@ -12,9 +12,15 @@
  * 64-bit numbers as decimal strings, bytes as hex, and with `-p` an `owners`
  * array of `{ pid, command, fd }`.
  *
+ * Netlink and packet sockets come first, as in ss (`-A netlink`, `-0`,
+ * `-f link`, and in `-a`); `-s` prints ss's summary from the namespace's
+ * /proc/net/sockstat, sockstat6 and snmp. Where the kernel has no handler,
+ * nlrx falls back as ss does: raw sockets from /proc/net/raw and raw6, DCCP
+ * through the old DCCPDIAG_GETSOCK request (whose refusal ss reports).
+ *
  * Beyond ss: duplicates a resumed dump can deliver are dropped (by cookie).
- * Not shown: netlink, packet, DCCP, VSOCK, TIPC and XDP sockets, `--tos`,
- * `--cgroup`, `-K`, `-E`, `-s`, `-F`, `-D`, `-Z`.
+ * Not shown: DCCP, VSOCK, TIPC and XDP sockets, `--tos`, `--cgroup`, `-b`,
+ * `-K`, `-E`, `-F`, `-D`, `-Z`.
  */
 import { UsageError, type CliContext } from '../cli-context.js';
 import { linkNames, type LinkNames } from '../link-names.js';
@@ -22,7 +28,9 @@ import { TextWriter } from '../object-output.js';
 import { NetlinkError, NetlinkKernelError } from '../../errors.js';
 import { forEachDumpBatch } from '../../rx/for-each-dump-batch.js';
 import { socketSelector } from '../../sockdiag/socket-selector.js';
-import { socketQueryRequest, type SocketQuery } from '../../sockdiag/socket-query.js';
+import { socketQueryMessage, socketQueryRequest, type SocketQuery } from '../../sockdiag/socket-query.js';
+import { SOCK_DIAG_BY_FAMILY } from '../../sockdiag/sockdiag-constants.js';
+import { NETLINK_SOCK_DIAG, type NetlinkMessage } from '../../codec/header.js';
 import { matchSocket, type SocketFilter } from '../../sockdiag/socket-filter.js';
 import { compileSocketFilter } from '../../sockdiag/filter-bytecode.js';
 import { socketOwners } from '../../sockdiag/socket-owners.js';
@@ -32,13 +40,21 @@ import { ssCgroups } from '../ss-cgroups.js';
 import { addressBytes16, matchSsFilter, type SsMatchContext, type SsMatchSocket } from '../ss-filter-match.js';
 import { parseSsFilter, type SsExpression } from '../ss-filter-parse.js';
 import { ssInetRow, ssUnixRow, type SsLineContext } from '../ss-format.js';
+import { procCommand, ssNetlinkRow } from '../ss-netlink-format.js';
+import { ssPacketRow } from '../ss-packet-format.js';
+import { readSsProcNet, ssSummary } from '../ss-summary.js';
+import { readProcNet } from '../ss-proc-net.js';
+import { procInetSockets } from '../ss-proc-sockets.js';
 import {
-  AF_INET, AF_INET6, AF_UNIX, onlyFamily, parseSsArguments, showsFamily, singleBit, SS_USAGE, SsTable, type SsOptions,
+  AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, AF_UNIX, onlyFamily, parseSsArguments, showsFamily, singleBit, SS_USAGE, SsTable, type SsOptions,
 } from '../ss-options.js';
 import { ssServices } from '../ss-services.js';
 import { ssSocketCondition } from '../ss-socket-condition.js';
 
-const IPPROTO = { tcp: 6, udp: 17, raw: 255, sctp: 132, mptcp: 262 } as const;
+const IPPROTO = { tcp: 6, udp: 17, raw: 255, dccp: 33, sctp: 132, mptcp: 262 } as const;
+/** inet_diag's compat request for DCCP (<linux/inet_diag.h>), and its struct inet_diag_req's size. */
+const DCCPDIAG_GETSOCK = 19;
+const INET_DIAG_REQ_SIZE = 60;
 // idiag_ext bits: INET_DIAG_x is bit x - 1 (<linux/inet_diag.h>).
 const EXT_MEMORY = (1 << (1 - 1)) | (1 << (7 - 1)); // MEMINFO, SKMEMINFO
 const EXT_INFO = (1 << (2 - 1)) | (1 << (3 - 1)) | (1 << (4 - 1)); // INFO, VEGASINFO, CONG
@@ -47,7 +63,7 @@ const UNIX_TYPES: Readonly<Record<number, number>> = { 1: SsTable.unixStream, 2:
 /** The inet tables in the order ss dumps them, with the service protocol ss names their ports by. */
 const INET_TABLES: ReadonlyArray<readonly [table: number, protocol: number, services: string | undefined]> = [
   [SsTable.raw, IPPROTO.raw, 'raw'], [SsTable.udp, IPPROTO.udp, 'udp'], [SsTable.tcp, IPPROTO.tcp, 'tcp'],
-  [SsTable.sctp, IPPROTO.sctp, undefined], [SsTable.mptcp, IPPROTO.mptcp, undefined],
+  [SsTable.dccp, IPPROTO.dccp, 'dccp'], [SsTable.sctp, IPPROTO.sctp, undefined], [SsTable.mptcp, IPPROTO.mptcp, undefined],
 ];
 
 /** The `dev` names of an expression. */
@@ -62,10 +78,21 @@ function devices(expression: SsExpression | undefined, out: string[] = []): stri
 }
 
 /** What ss's filter sees of a socket. */
-function matchView(socket: InetSocket | UnixSocket): SsMatchSocket {
+function matchView(socket: Socket): SsMatchSocket {
   if (socket.kind === 'unix') {
     const none = new Uint8Array(16);
     return { family: AF_UNIX, local: none, remote: none, localPort: socket.inode, remotePort: socket.peer ?? 0, ifindex: 0, mark: 0, name: socket.name };
+  }
+  if (socket.kind === 'netlink' || socket.kind === 'packet') {
+    // ss's view: the protocol as the first address word; the port id (netlink) or interface (packet) as the local port.
+    const local = new Uint8Array(16);
+    new DataView(local.buffer).setUint32(0, socket.protocol, true);
+    const netlink = socket.kind === 'netlink';
+    const ifindex = netlink ? 0 : socket.info?.index ?? 0;
+    return {
+      family: netlink ? AF_NETLINK : AF_PACKET, local, remote: new Uint8Array(16),
+      localPort: netlink ? socket.portid | 0 : ifindex, remotePort: netlink ? -1 : 0, ifindex, mark: 0,
+    };
   }
   return {
     family: socket.family, local: addressBytes16(socket.src, socket.family), remote: addressBytes16(socket.dst, socket.family),
@@ -107,6 +134,11 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const options = parseSsArguments([...family, ...args]);
   const netns = options.netns ?? ctx.netns;
   const warn = (text: string) => void process.stderr.write(text);
+  // ss prints the summary before it looks at anything else, and before any socket of its own is open.
+  if (options.summary) {
+    ctx.write(ssSummary(await readSsProcNet(netns)));
+    if (options.summaryOnly) return;
+  }
   for (const [bits, what] of [[options.tables, 'socket tables'], [options.families, 'families'], [options.states, 'socket states']] as const) {
     if (bits === 0) {
       warn(`ss: no ${what} to show with such filter.\n`);
@@ -115,15 +147,35 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   }
   const services = ssServices();
   const serviceProtocols = [...(options.tables & SsTable.udp ? ['udp'] : []), ...(options.tables & SsTable.tcp ? ['tcp'] : [])];
-  const expression = parseSsFilter(options.expression, {
+  let names: LinkNames | undefined;
+  // A packet address may name an interface (`arp:eth0`): then, and only then, names are dumped before parsing
+  // (the dump's route socket stays open, and would show among netlink sockets).
+  let wantsNames = false;
+  const parse = () => parseSsFilter(options.expression, {
     preferredFamily: options.preferredFamily,
     servicePort: (name) => services.port(name, serviceProtocols),
     onFamily: (af) => onlyFamily(options, af),
+    interfaceIndex: (name) => {
+      if (!names) wantsNames = true;
+      return names?.index(name);
+    },
   });
+  let expression: SsExpression | undefined;
+  try {
+    expression = parse();
+  } catch (error) {
+    if (!wantsNames) throw error;
+    names = await linkNames({ netns });
+    expression = parse();
+  }
   const showsInet = (options.tables & INET_TABLES.reduce((all, [t]) => all | t, 0)) !== 0 &&
     (showsFamily(options, AF_INET) || showsFamily(options, AF_INET6));
-  let names: LinkNames | undefined;
-  if (showsInet || devices(expression).length > 0) names = await linkNames({ netns });
+  const CLOSE = 1 << 7;
+  const showsNetlink = (options.tables & SsTable.netlink) !== 0 && showsFamily(options, AF_NETLINK) && (options.states & CLOSE) !== 0;
+  const showsPacket = (options.tables & (SsTable.packetRaw | SsTable.packetDgram)) !== 0 && showsFamily(options, AF_PACKET)
+    && (options.states & CLOSE) !== 0;
+  // Names are dumped after the netlink sockets (else the dump's own route socket would be listed), unless the filter needs them first.
+  if (!names && devices(expression).length > 0) names = await linkNames({ netns });
   const deviceIndex = (name: string) => {
     const index = names?.index(name) ?? (/^\d+$/.test(name) ? Number(name) : 0);
     if (!index) throw new UsageError('Cannot parse device.', 1);
@@ -146,16 +198,35 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   const json = ctx.json ? new TextWriter(ctx.write) : undefined;
   const table = json ? undefined : new SsTableWriter(ctx.write, { header: options.header, hidden });
   const seen = new Set<bigint>();
+  const commands = new Map<number, string | undefined>();
+  const netlinkLine = {
+    command: (pid: number) => {
+      if (!commands.has(pid)) commands.set(pid, procCommand(pid));
+      return commands.get(pid);
+    },
+  };
+  const row = (socket: Socket) => {
+    switch (socket.kind) {
+      case 'unix': return ssUnixRow(socket, options, line);
+      case 'inet': return ssInetRow(socket, options, line);
+      case 'netlink': return ssNetlinkRow(socket, options, netlinkLine);
+      default: return ssPacketRow(socket, options, line);
+    }
+  };
   const show = (socket: Socket) => {
-    if (socket.kind !== 'inet' && socket.kind !== 'unix') return;
     // ss shows only the UNIX socket types of the tables asked for (types it does not know, always).
     if (socket.kind === 'unix' && UNIX_TYPES[socket.type] !== undefined && !(options.tables & UNIX_TYPES[socket.type])) return;
     if (expression && !matchSsFilter(expression, matchView(socket), matchContext)) return;
     if (json) json.push(`${socketJson(socket, options.processes ? owners?.get(socket.inode) ?? [] : undefined)}\n`);
-    else table?.push(socket.kind === 'unix' ? ssUnixRow(socket, options, line) : ssInetRow(socket, options, line));
+    else table?.push(row(socket));
   };
-  const dump = async (query: SocketQuery, filter: SocketFilter | undefined) => {
-    const select = socketSelector(query, filter && ((socket) => matchSocket(socket, filter)), seen);
+  /** A dump's sockets; with `duplicates` as the kernel sends them (ss shows a netlink socket listed twice twice). */
+  /** Runs one dump; false when the kernel has no handler for it. */
+  const dump = async (query: SocketQuery, filter: SocketFilter | undefined, duplicates = false): Promise<boolean> => {
+    const description = socketQueryMessage(query);
+    const select = duplicates
+      ? (msg: NetlinkMessage) => (msg.type === SOCK_DIAG_BY_FAMILY ? description.decode(msg) : undefined)
+      : socketSelector(query, filter && ((socket) => matchSocket(socket, filter)), seen);
     try {
       await forEachDumpBatch(socketQueryRequest(query), (batch) => {
         for (const msg of batch) {
@@ -164,16 +235,48 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
         }
       }, { netns });
     } catch (error) {
-      if (unavailable(error)) return;
+      if (unavailable(error)) return false;
       if (error instanceof NetlinkKernelError) {
         // Other refusals ss reports as libnetlink does (perror), and goes on with the next table.
         warn(`RTNETLINK answers: ${STRERROR[error.code] ?? error.message}\n`);
-        return;
+        return true;
       }
       throw error;
     }
+    return true;
+  };
+  /** ss's fallback when the kernel has no raw_diag: /proc/net/raw and raw6, which say less (no details, memory or timers). */
+  const rawFromProc = async () => {
+    const [raw, raw6] = await readProcNet(netns, ['raw', 'raw6']);
+    const plain = { ...options, memory: false, info: false, timers: false, details: false };
+    for (const [af, text] of [[AF_INET, raw], [AF_INET6, raw6]] as const) {
+      if (!showsFamily(options, af)) continue;
+      for (const socket of procInetSockets(text, af, IPPROTO.raw)) {
+        if (!(options.states & (1 << socket.state))) continue;
+        if (expression && !matchSsFilter(expression, matchView(socket), matchContext)) continue;
+        if (json) json.push(`${socketJson(socket, options.processes ? owners?.get(socket.inode) ?? [] : undefined)}\n`);
+        else table?.push(ssInetRow(socket, plain, line));
+      }
+    }
+  };
+  /** ss's fallback when sock_diag has no DCCP handler: the old DCCPDIAG_GETSOCK request (IPv4), its answer reported, then no more DCCP. */
+  const dccpCompat = async () => {
+    const payload = new Uint8Array(INET_DIAG_REQ_SIZE);
+    payload[0] = AF_INET;
+    new DataView(payload.buffer).setUint32(52, options.states, true);
+    try {
+      await forEachDumpBatch({ protocol: NETLINK_SOCK_DIAG, type: DCCPDIAG_GETSOCK, payload }, () => undefined, { netns });
+    } catch (error) {
+      if (unavailable(error)) return;
+      if (error instanceof NetlinkKernelError) warn(`RTNETLINK answers: ${STRERROR[error.code] ?? error.message}\n`);
+      else throw error;
+    }
   };
 
+  // ss's order: netlink, packet, UNIX, then the inet tables.
+  if (showsNetlink) await dump({ family: AF_NETLINK, protocol: 0 }, undefined, true);
+  if (!names && (showsInet || showsPacket)) names = await linkNames({ netns });
+  if (showsPacket) await dump({ family: AF_PACKET, protocol: 0 }, undefined);
   if (options.tables & (SsTable.unixStream | SsTable.unixDgram | SsTable.unixSeqpacket) && showsFamily(options, AF_UNIX)) {
     await dump({ family: AF_UNIX, protocol: 0, states: options.states }, {
       family: 'unix', states: [...Array(12).keys()].filter((s) => options.states & (1 << s)),
@@ -186,7 +289,15 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
     for (const af of inetFamilies(options)) {
       const filter: SocketFilter = { family: af === AF_INET ? 'inet' : 'inet6', ...(where ? { where } : {}) };
       const bytecode = where ? compileSocketFilter(filter, af) : undefined;
-      await dump({ family: af, protocol, states: options.states, ext, bytecode }, filter);
+      const answered = await dump({ family: af, protocol, states: options.states, ext, bytecode }, filter);
+      if (!answered && protocol === IPPROTO.dccp) {
+        await dccpCompat();
+        break;
+      }
+      if (!answered && protocol === IPPROTO.raw) {
+        await rawFromProc();
+        break;
+      }
     }
   }
 
