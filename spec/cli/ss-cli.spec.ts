@@ -14,13 +14,11 @@
  * differently — and the rest of each line, field names and order included,
  * must still be equal.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
+import { startSocketHolder, type SocketHolder } from '../helpers/socket-holder.js';
 import { probe, rxjsModules } from './startup-probe.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -96,7 +94,7 @@ const untrailed = (text: string) => text.replace(/ +$/gm, '');
 
 describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
   let ns: Netns;
-  let dir: string;
+  let fixture: SocketHolder;
   let holder: ChildProcess;
   let timeWaitSince = 0;
   const ss = (...args: string[]) => spawnSync('ip', ['netns', 'exec', ns.name, 'ss', ...args], { encoding: 'utf8' });
@@ -105,12 +103,8 @@ describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
   beforeAll(async () => {
     ns = createNetns('ss');
     ns.ip('address', 'add', '10.1.2.3/32', 'dev', 'lo');
-    dir = mkdtempSync(join(tmpdir(), 'nlrx-ss-'));
-    holder = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', FIXTURE, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout?.once('data', () => resolve());
-      holder.once('exit', (code) => reject(new Error(`the socket fixture exited (${code})`)));
-    });
+    fixture = await startSocketHolder(ns, 'ss', (dir) => [process.execPath, '-e', FIXTURE, dir]);
+    holder = fixture.process;
     timeWaitSince = Date.now();
   }, 30_000);
   // The TIME-WAIT socket lives 60 s: it must not end between the two runs a test compares, so an old one is
@@ -123,10 +117,8 @@ describe.skipIf(!isRoot)('nlrx ss beside ss', () => {
     timeWaitSince = Date.now();
   }, 90_000);
   afterAll(() => {
-    holder?.stdin?.end();
-    holder?.kill();
+    fixture?.stop();
     ns?.remove();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('has the fixture it describes', () => {

@@ -19,13 +19,13 @@
  * masked. The fixture has connected netlink sockets (`0:0`, `1:0`), so the
  * dumping socket's own `0:0` widens no column.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetns, isRoot, type Netns } from '../helpers/netns.js';
+import { startSocketHolder, type SocketHolder } from '../helpers/socket-holder.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -97,29 +97,23 @@ const hostless = (text: string) =>
 
 describe.skipIf(!isRoot)('nlrx ss netlink and packet lines, ss -s, beside ss', () => {
   let ns: Netns;
-  let dir: string;
-  let holder: ChildProcess;
+  let fixture: SocketHolder;
   const ss = (...args: string[]) => spawnSync('ip', ['netns', 'exec', ns.name, 'ss', ...args], { encoding: 'utf8' });
   const nlrx = (...args: string[]) => spawnSync(process.execPath, [MAIN, '-n', ns.name, 'ss', ...args], { encoding: 'utf8' });
 
   beforeAll(async () => {
     ns = createNetns('ssnl');
-    dir = mkdtempSync(join(tmpdir(), 'nlrx-ssnl-'));
     const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
-    symlinkSync(python, join(dir, 'nlrx-ss-holder'));
-    writeFileSync(join(dir, 'holder.py'), FIXTURE);
-    holder = spawn('ip', ['netns', 'exec', ns.name, join(dir, 'nlrx-ss-holder'), join(dir, 'holder.py')],
-      { stdio: ['pipe', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout?.once('data', () => resolve());
-      holder.once('exit', (code) => reject(new Error(`the socket fixture exited (${code})`)));
+    // The fixture's command name is what ss shows as the netlink sockets' owner.
+    fixture = await startSocketHolder(ns, 'ssnl', (dir) => {
+      symlinkSync(python, join(dir, 'nlrx-ss-holder'));
+      writeFileSync(join(dir, 'holder.py'), FIXTURE);
+      return [join(dir, 'nlrx-ss-holder'), join(dir, 'holder.py')];
     });
   }, 30_000);
   afterAll(() => {
-    holder?.stdin?.end();
-    holder?.kill();
+    fixture?.stop();
     ns?.remove();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('has the fixture it describes', () => {
