@@ -233,7 +233,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
           const socket = select(msg);
           if (socket) show(socket);
         }
-      }, { netns });
+      }, { netns, readAhead: 2 });
     } catch (error) {
       if (unavailable(error)) return false;
       if (error instanceof NetlinkKernelError) {
