@@ -64,6 +64,31 @@ export function natsOption(args: readonly string[], i: number, into: NatsArgs, u
 }
 
 /**
+ * eachFleetArg reads a fleet command's words: the NATS options into `nats`,
+ * every other word to `option` with a `value()` that takes the next word
+ * (or refuses, naming the option, when there is none).
+ *
+ * @example
+ * eachFleetArg(args, nats, USAGE, (arg, value) => { if (arg === '--host') host = value(); });
+ */
+export function eachFleetArg(args: readonly string[], nats: NatsArgs, usage: string,
+  option: (arg: string, value: () => string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    const taken = natsOption(args, i, nats, usage);
+    if (taken > 0) {
+      i += taken - 1;
+      continue;
+    }
+    const arg = args[i];
+    option(arg, () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`Option "${arg}" needs a value.\n${usage}`);
+      return v;
+    });
+  }
+}
+
+/**
  * connectOptions checks what was read and gives the FleetConnectOptions.
  *
  * @example

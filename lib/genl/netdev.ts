@@ -6,7 +6,7 @@
  * queue statistics.
  */
 import { attr, attributeSet, type AttributeSet } from '../codec/attribute-set.js';
-import { flag, nested, s32, u32, uint } from '../codec/attribute-type.js';
+import { flag, nested, u32, uint } from '../codec/attribute-type.js';
 import { describeMessage, type MessageDescription } from '../codec/message-description.js';
 import type { RawAttribute } from '../codec/raw-attribute.js';
 import type { NetlinkDecodeError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRoot } from '../helpers/netns.js';
-import { buildFormsFixture, sameFormAsIp, type FormsFixture } from '../helpers/ip-forms.js';
+import { buildFormsFixture, itFormTables, type FormsFixture } from '../helpers/ip-forms.js';
 import { runNlrx } from '../helpers/rich-fixture.js';
 
 /** `ip address` forms that print: every global option and selector ip 6.1 reads for addresses. */
@@ -51,9 +51,6 @@ const FAILING: readonly (readonly string[])[] = [
   ['addr', 'dev', 'va'], ['addr', 'bogus'],
 ];
 
-/** One test a row, named by its command line. */
-const rows = (table: readonly (readonly string[])[]) => table.map((args) => [args.join(' '), args] as const);
-
 // Runs the built CLI: `npm run build:ts` first.
 describe.skipIf(!isRoot)('ip address forms: nlrx prints what ip 6.1 prints (stdout, stderr, exit code)', () => {
   let fx: FormsFixture;
@@ -62,25 +59,7 @@ describe.skipIf(!isRoot)('ip address forms: nlrx prints what ip 6.1 prints (stdo
   });
   afterAll(() => fx?.remove());
 
-  it.each(rows(PRINTING))('ip %s', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.status).toBe(0);
-    expect(nlrx.stdout).not.toBe('');
-  });
-
-  it.each(rows(SILENT))('ip %s (prints nothing)', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.stdout).toBe('');
-  });
-
-  it.each(rows(FAILING))('ip %s (fails)', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.status).not.toBe(0);
-    expect(nlrx.stderr).not.toBe('');
-  });
+  itFormTables(() => fx, { printing: PRINTING, silent: SILENT, failing: FAILING });
 
   it('prints no M-DOWN for a veth whose peer left, with -6 and without dev (issue 15)', () => {
     const text = runNlrx(['-n', fx.ns.name, '-6', 'addr', 'show']).stdout;

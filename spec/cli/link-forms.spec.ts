@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRoot } from '../helpers/netns.js';
-import { buildFormsFixture, sameFormAsIp, type FormsFixture } from '../helpers/ip-forms.js';
+import { buildFormsFixture, itFormTables, type FormsFixture } from '../helpers/ip-forms.js';
 import { runNlrx } from '../helpers/rich-fixture.js';
 
 /** `ip link` forms that print links: every global option and selector ip 6.1 reads for links. */
@@ -43,9 +43,6 @@ const FAILING: readonly (readonly string[])[] = [
   ['-x', 'link'], ['-f', 'foo', 'link'], ['-c=sometimes', 'link'], ['-jp', 'link'], ['nosuchobject'],
 ];
 
-/** One test a row, named by its command line. */
-const rows = (table: readonly (readonly string[])[]) => table.map((args) => [args.join(' '), args] as const);
-
 // Runs the built CLI: `npm run build:ts` first.
 describe.skipIf(!isRoot)('ip link forms: nlrx prints what ip 6.1 prints (stdout, stderr, exit code)', () => {
   let fx: FormsFixture;
@@ -54,25 +51,7 @@ describe.skipIf(!isRoot)('ip link forms: nlrx prints what ip 6.1 prints (stdout,
   });
   afterAll(() => fx?.remove());
 
-  it.each(rows(PRINTING))('ip %s', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.status).toBe(0);
-    expect(nlrx.stdout).not.toBe('');
-  });
-
-  it.each(rows(SILENT))('ip %s (prints nothing)', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.stdout).toBe('');
-  });
-
-  it.each(rows(FAILING))('ip %s (fails)', (_: string, args: readonly string[]) => {
-    const { nlrx, ip } = sameFormAsIp(fx.ns, args);
-    expect(nlrx).toEqual(ip);
-    expect(nlrx.status).not.toBe(0);
-    expect(nlrx.stderr).not.toBe('');
-  });
+  itFormTables(() => fx, { printing: PRINTING, silent: SILENT, failing: FAILING });
 
   it('prints the details ip prints for each kind: vxlan, bridge, bridge_slave, macvlan', () => {
     const text = runNlrx(['-n', fx.ns.name, '-d', 'link', 'show']).stdout;

@@ -7,6 +7,7 @@
  * selectors tell apart (secondary, labelled, peer, deprecated, dynamic,
  * nodad, noprefixroute, scopes host/link/global).
  */
+import { expect, it } from 'vitest';
 import { againstIp, type CommandResult } from './ip-oracle.js';
 import { createNetns, type Netns } from './netns.js';
 
@@ -91,4 +92,41 @@ function stillTimers(text: string): string {
  */
 export function sameFormAsIp(ns: Netns, args: readonly string[], attempts = 10): { nlrx: CommandResult; ip: CommandResult } {
   return againstIp(ns, args, stillTimers, attempts);
+}
+
+/** A forms spec's rows, by what ip does with them: prints lines, prints nothing, refuses. */
+export interface FormTables {
+  readonly printing: readonly (readonly string[])[];
+  readonly silent: readonly (readonly string[])[];
+  readonly failing: readonly (readonly string[])[];
+}
+
+/**
+ * itFormTables adds one test a row, each comparing nlrx with ip in the
+ * fixture `fixture()` returns (made in `beforeAll`) and checking what the
+ * row's table promises of ip: exit 0 and some output; no output; a non-zero
+ * exit and a message.
+ *
+ * @example
+ * itFormTables(() => fx, { printing: [['link']], silent: [['-f', 'mpls', 'link']], failing: [['link', 'foo']] });
+ */
+export function itFormTables(fixture: () => FormsFixture, tables: FormTables): void {
+  const rows = (table: readonly (readonly string[])[]) => table.map((args) => [args.join(' '), args] as const);
+  it.each(rows(tables.printing))('ip %s', (_: string, args: readonly string[]) => {
+    const { nlrx, ip } = sameFormAsIp(fixture().ns, args);
+    expect(nlrx).toEqual(ip);
+    expect(nlrx.status).toBe(0);
+    expect(nlrx.stdout).not.toBe('');
+  });
+  it.each(rows(tables.silent))('ip %s (prints nothing)', (_: string, args: readonly string[]) => {
+    const { nlrx, ip } = sameFormAsIp(fixture().ns, args);
+    expect(nlrx).toEqual(ip);
+    expect(nlrx.stdout).toBe('');
+  });
+  it.each(rows(tables.failing))('ip %s (fails)', (_: string, args: readonly string[]) => {
+    const { nlrx, ip } = sameFormAsIp(fixture().ns, args);
+    expect(nlrx).toEqual(ip);
+    expect(nlrx.status).not.toBe(0);
+    expect(nlrx.stderr).not.toBe('');
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { Netns } from './netns.js';
 
 /** What one command printed and how it exited. */
@@ -51,4 +52,28 @@ export function againstIp(ns: Netns, args: readonly string[], normalize: (text: 
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   return { ip, nlrx };
+}
+
+/** What a form expects of ip besides nlrx printing the same: lines, nothing (or `[]`), or an error. */
+export type FormOutcome = 'lines' | 'empty' | 'error';
+
+/**
+ * expectOutcome checks that ip's run is what a form's row says: lines (exit
+ * 0), nothing but an empty JSON array (exit 0), or an error (a message, a
+ * non-zero exit) — so a fixture that stops giving a form something to show
+ * fails the row instead of passing on two empty outputs.
+ *
+ * @example
+ * const { ip, nlrx } = againstIp(ns, ['rule', 'show']);
+ * expect(nlrx).toEqual(ip);
+ * expectOutcome(ip, 'lines');
+ */
+export function expectOutcome(ip: CommandResult, outcome: FormOutcome): void {
+  if (outcome === 'lines') expect(ip.stdout.length, 'the fixture gives this form something to print').toBeGreaterThan(0);
+  if (outcome !== 'error') expect(ip.status).toBe(0);
+  if (outcome === 'empty') expect(ip.stdout.replace(/^\[\]\n$/, '')).toBe('');
+  if (outcome === 'error') {
+    expect(ip.status).not.toBe(0);
+    expect(ip.stderr.length).toBeGreaterThan(0);
+  }
 }

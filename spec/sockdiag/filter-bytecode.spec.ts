@@ -26,7 +26,6 @@ import { dump } from '../../lib/rx/dump.js';
 import {
   compileSocketFilter, INET_DIAG_BC_CGROUP_COND, INET_DIAG_BC_D_COND, INET_DIAG_BC_D_GE, INET_DIAG_BC_D_LE,
   INET_DIAG_BC_DEV_COND, INET_DIAG_BC_JMP, INET_DIAG_BC_MARK_COND, INET_DIAG_BC_S_COND, INET_DIAG_BC_S_GE,
-  INET_DIAG_BC_S_LE,
 } from '../../lib/sockdiag/filter-bytecode.js';
 import {
   matchSocket, socketRequestHeaders, type FilterableSocket, type MarkMatch, type PortMatch, type SocketCondition,

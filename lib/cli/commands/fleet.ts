@@ -15,11 +15,10 @@ import type { Address } from '../../route/address.js';
 import type { Link } from '../../route/link.js';
 import { NTF_EXT_LEARNED, NTF_PROXY, NUD_NOARP, type Neighbor } from '../../route/neighbor-decode.js';
 import type { Nexthop } from '../../route/nexthop.js';
-import type { Route } from '../../route/route.js';
 import type { Rule } from '../../route/rule.js';
 import { linkAddressesFormat } from '../address-format.js';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { connectOptions, NATS_USAGE, natsOption, tableWord, type NatsArgs } from '../fleet-options.js';
+import { connectOptions, eachFleetArg, NATS_USAGE, tableWord, type NatsArgs } from '../fleet-options.js';
 import { indexName, linkFormat, type LinkView } from '../link-format.js';
 import type { LinkNames } from '../link-names.js';
 import { neighborFormat } from '../neighbor-format.js';
@@ -40,18 +39,7 @@ interface FleetArgs {
 
 function parse(ctx: CliContext, args: readonly string[]): FleetArgs {
   const out: FleetArgs = { nats: {} };
-  for (let i = 0; i < args.length; i++) {
-    const taken = natsOption(args, i, out.nats, USAGE);
-    if (taken > 0) {
-      i += taken - 1;
-      continue;
-    }
-    const arg = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`Option "${arg}" needs a value.\n${USAGE}`);
-      return v;
-    };
+  eachFleetArg(args, out.nats, USAGE, (arg, value) => {
     if (arg === '-j' || arg === '--json') ctx.json = true;
     else if (arg === '--host') out.host = value();
     else if (arg === '--gone-after') {
@@ -64,7 +52,7 @@ function parse(ctx: CliContext, args: readonly string[]): FleetArgs {
       if (table === undefined || out.table !== undefined) throw new UsageError(`"${arg}" is not a table or an option of nlrx fleet.\n${USAGE}`);
       out.table = table;
     }
-  }
+  });
   if (out.table === undefined) throw new UsageError(`nlrx fleet needs a TABLE.\n${USAGE}`);
   return out;
 }

@@ -7,7 +7,7 @@ import type { RtnetlinkKind } from '../../live/live-kind.js';
 import type { MonitorOverrun } from '../../live/monitor.js';
 import { rtnetlinkMonitor, type RtnetlinkNotification } from '../../live/rtnetlink-monitor.js';
 import { AF_INET, AF_INET6 } from '../../route/constants.js';
-import { links, type Link } from '../../route/link.js';
+import { links } from '../../route/link.js';
 import { UsageError, type CliContext } from '../cli-context.js';
 import { netnsNames } from '../netns-names.js';
 import { untilInterrupted } from '../until-interrupted.js';

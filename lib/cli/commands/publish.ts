@@ -9,7 +9,7 @@ import { checkHostName } from '../../fleet/fleet-key.js';
 import { publishFleet } from '../../fleet/publish-fleet.js';
 import type { LiveKind } from '../../live/live-kind.js';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { connectOptions, NATS_USAGE, natsOption, tableWord, type NatsArgs } from '../fleet-options.js';
+import { connectOptions, eachFleetArg, NATS_USAGE, tableWord, type NatsArgs } from '../fleet-options.js';
 import { untilInterrupted } from '../until-interrupted.js';
 
 const USAGE = `Usage: nlrx [-n NETNS] publish ${NATS_USAGE} --host NAME [--heartbeat MS] [TABLE…]
@@ -27,18 +27,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
   let host: string | undefined;
   let heartbeatMs: number | undefined;
   const tables: LiveKind[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const taken = natsOption(args, i, nats, USAGE);
-    if (taken > 0) {
-      i += taken - 1;
-      continue;
-    }
-    const arg = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`Option "${arg}" needs a value.\n${USAGE}`);
-      return v;
-    };
+  eachFleetArg(args, nats, USAGE, (arg, value) => {
     if (arg === '--host') host = value();
     else if (arg === '--heartbeat') {
       const text = value();
@@ -50,7 +39,7 @@ export async function run(ctx: CliContext, verb: string, args: readonly string[]
       if (table === undefined) throw new UsageError(`"${arg}" is not a table or an option of nlrx publish.\n${USAGE}`);
       if (!tables.includes(table)) tables.push(table);
     }
-  }
+  });
   // Nothing is published without a name: the fleet would not know whose rows they are.
   if (host === undefined) throw new UsageError(`nlrx publish needs --host NAME: the name this host has in the fleet.\n${USAGE}`);
   try {

@@ -22,7 +22,7 @@ import { watchSource } from '../../ui/watch-source.js';
 import { connectFleet, type FleetConnection } from '../../fleet/fleet-connection.js';
 import { fleetSource } from '../../fleet/fleet-source.js';
 import { UsageError, type CliContext } from '../cli-context.js';
-import { connectOptions, NATS_USAGE, natsOption, type NatsArgs } from '../fleet-options.js';
+import { connectOptions, eachFleetArg, NATS_USAGE, type NatsArgs } from '../fleet-options.js';
 
 const USAGE = 'Usage: nlrx [-n NETNS] serve [--host ADDR] [--port PORT] [--token TOKEN] ' +
   '[--allow-host NAME]... [--allow-origin ORIGIN]...\n' +
@@ -69,18 +69,7 @@ function bindAddress(text: string): string | undefined {
  */
 export function parseServeArgs(args: readonly string[], netns: string | undefined): ServeOptions {
   const options: ServeOptions = { netns, host: '127.0.0.1', port: 8080, allowedHosts: [], allowedOrigins: [] };
-  for (let i = 0; i < args.length; i++) {
-    const taken = natsOption(args, i, (options.nats ??= {}), USAGE);
-    if (taken > 0) {
-      i += taken - 1;
-      continue;
-    }
-    const arg = args[i];
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`Option "${arg}" needs a value.\n${USAGE}`);
-      return v;
-    };
+  eachFleetArg(args, (options.nats ??= {}), USAGE, (arg, value) => {
     if (arg === '-n' || arg === '--netns' || arg === '-netns') options.netns = value();
     else if (arg === '--host' || arg === 'host') {
       const text = value();
@@ -100,7 +89,7 @@ export function parseServeArgs(args: readonly string[], netns: string | undefine
       options.allowedOrigins.push(text);
     } else if (arg === '-h' || arg === '--help' || arg === 'help') throw new UsageError(USAGE);
     else throw new UsageError(`Option "${arg}" is unknown.\n${USAGE}`);
-  }
+  });
   if (options.nats !== undefined && Object.keys(options.nats).length === 0) delete options.nats;
   if (options.nats !== undefined && options.netns !== undefined) throw new UsageError('--nats serves the fleet: it takes no namespace (-n).');
   if (options.token === '') throw new UsageError('An empty --token protects nothing.');

@@ -34,7 +34,7 @@ import { NETLINK_SOCK_DIAG, type NetlinkMessage } from '../../codec/header.js';
 import { matchSocket, type SocketFilter } from '../../sockdiag/socket-filter.js';
 import { compileSocketFilter } from '../../sockdiag/filter-bytecode.js';
 import { socketOwners } from '../../sockdiag/socket-owners.js';
-import type { InetSocket, Socket, UnixSocket } from '../../sockdiag/socket.js';
+import type { Socket } from '../../sockdiag/socket.js';
 import { SsTableWriter, type SsColumn } from '../ss-columns.js';
 import { ssCgroups } from '../ss-cgroups.js';
 import { addressBytes16, matchSsFilter, type SsMatchContext, type SsMatchSocket } from '../ss-filter-match.js';
