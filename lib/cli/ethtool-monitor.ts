@@ -9,18 +9,19 @@ import { UsageError, type CliContext } from './cli-context.js';
 import { channelsFormat, coalesceFormat, featuresText, pauseFormat, ringsFormat } from './ethtool-format.js';
 import { settingsText, type EthtoolSettings } from './ethtool-settings-format.js';
 import { netlinkErrorText } from './ethtool-errors.js';
+import { globalStringSets, type EthtoolStrings } from './ethtool-string-sets.js';
 import { untilInterrupted } from './until-interrupted.js';
-import { genl, type GenlClient } from '../client/genl.js';
+import { genl } from '../client/genl.js';
 import { NetlinkKernelError } from '../errors.js';
 import type { GenlNotification } from '../genl/genl-family.js';
 import {
-  ETH_SS_FEATURES, ETH_SS_LINK_MODES, ETH_SS_MSG_CLASSES, ETH_SS_WOL_MODES, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET,
-  ethtoolFamily, namedBitset, strsetMessage, type EthtoolBitset, type EthtoolStringSet,
+  ETH_SS_FEATURES, ETH_SS_LINK_MODES, ETH_SS_MSG_CLASSES, ETH_SS_WOL_MODES, ethtoolFamily, namedBitset,
+  type EthtoolBitset,
 } from '../genl/ethtool.js';
 
 type Kind = keyof NonNullable<typeof ethtoolFamily.events>['notifications'];
 type Notification = GenlNotification<NonNullable<typeof ethtoolFamily.events>['notifications']>;
-type Names = NonNullable<EthtoolStringSet['strings']>;
+
 
 /** ethtool's monitor options (monitor_opts[]): each names the notifications it shows. */
 const OPTIONS: readonly (readonly [readonly string[], readonly Kind[]])[] = [
@@ -49,13 +50,7 @@ function parseMonitorArgs(args: readonly string[]): { kinds: ReadonlySet<Kind>; 
 }
 
 /** The global string sets that name the bits of notifications' compact bitsets. */
-async function globalNames(client: GenlClient): Promise<Map<number | undefined, Names>> {
-  const sets = [ETH_SS_FEATURES, ETH_SS_LINK_MODES, ETH_SS_MSG_CLASSES, ETH_SS_WOL_MODES];
-  const [reply] = await lastValueFrom(client.dump(ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, {
-    message: strsetMessage, attributes: { header: {}, stringsets: sets.map((id) => ({ id })) }, dump: false,
-  }).pipe(toArray()));
-  return new Map((reply?.stringsets ?? []).map((set) => [set.id, set.strings ?? []]));
-}
+const NAMED_SETS = [ETH_SS_FEATURES, ETH_SS_LINK_MODES, ETH_SS_MSG_CLASSES, ETH_SS_WOL_MODES];
 
 /**
  * One notification in ethtool's monitor text: the settings kinds under their
@@ -63,7 +58,7 @@ async function globalNames(client: GenlClient): Promise<Map<number | undefined, 
  * in monitor mode), as the matching show command prints them. Kinds nlrx
  * has no printer for (EEE) print nothing.
  */
-function notificationText(n: Notification, names: ReadonlyMap<number | undefined, Names>): string {
+function notificationText(n: Notification, names: ReadonlyMap<number | undefined, EthtoolStrings>): string {
   const device = n.object.header?.ifname ?? '';
   const named = (bitset: EthtoolBitset | undefined, set: number) => bitset && namedBitset(bitset, names.get(set) ?? []);
   const settings = (part: EthtoolSettings) => settingsText(device, part) ?? '';
@@ -109,7 +104,7 @@ export async function runEthtoolMonitor(ctx: CliContext, args: readonly string[]
   const { kinds, device } = parseMonitorArgs(args);
   const client = genl({ netns: ctx.netns });
   try {
-    const names = await globalNames(client);
+    const names = await globalStringSets(client, NAMED_SETS);
     // preload_perdev_strings(): a device that is not there is said, and monitoring goes on (its name may come).
     if (device !== undefined) {
       await lastValueFrom(client.use(ethtoolFamily).strings({ ifname: device }).pipe(toArray())).catch((error: unknown) => {

@@ -463,7 +463,8 @@ function settingsTable<K extends string>(kind: K) {
  * ethtoolFamily is the ethtool family described: `genl().use(ethtoolFamily)`
  * gives `linkInfo`, `linkModes`, `linkState`, `debug`, `wol`, `features`, `rings`,
  * `channels`, `coalesce`, `pause`, `eee`, `tsinfo` (time stamping), `stats` (the standard statistics
- * groups) and `strings`, each a cold
+ * groups), `strings` (a device's string sets) and `globalStrings` (the
+ * sets of no device: `{ sets: [ETH_SS_LINK_MODES] }`), each a cold
  * Observable of one reply per device; naming one device (`ifindex` /
  * `ifname`) asks for it alone, and a device without the feature fails with
  * the kernel's EOPNOTSUPP, a missing one with ENODEV. Its `monitor` group's
@@ -499,6 +500,13 @@ export const ethtoolFamily = describeGenlFamily(ETHTOOL_GENL_NAME, {
     }),
     match: sameDevice,
     single: oneDevice,
+  },
+  // Sets that belong to no device (link mode, feature, message class names …): one "do" request
+  // with an empty header — without the header the kernel answers EINVAL.
+  globalStrings: {
+    cmd: ETHTOOL_MSG_STRSET_GET, message: strsetMessage,
+    request: (filter: { sets: readonly number[] }) => ({ header: {}, stringsets: filter.sets.map((id) => ({ id })) }),
+    single: () => true,
   },
   strings: {
     cmd: ETHTOOL_MSG_STRSET_GET, message: strsetMessage,

@@ -15,6 +15,7 @@ import {
 } from '../ethtool-format.js';
 import { ethtoolStrerror, netlinkErrorText } from '../ethtool-errors.js';
 import { runEthtoolMonitor } from '../ethtool-monitor.js';
+import { globalStringSets } from '../ethtool-string-sets.js';
 import { settingsText, type EthtoolSettings } from '../ethtool-settings-format.js';
 import { objectOutput, type ObjectFormat } from '../object-output.js';
 import { genl } from '../../client/genl.js';
@@ -26,7 +27,7 @@ import { NETLINK_GENERIC } from '../../codec/header.js';
 import { NetlinkSocket } from '../../transport/netlink-socket.js';
 import { driverInfo, statistics } from '../../ethtool/ethtool-ioctl.js';
 import {
-  ETH_SS_STATS_STD, ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, ethtoolFamily, strsetMessage,
+  ETH_SS_STATS_STD, ethtoolFamily,
 } from '../../genl/ethtool.js';
 
 const USAGE = 'Usage: nlrx [-n NETNS] [-j] ethtool [-i|-S|-P|-l|-g|-c|-a|-k|-T] DEV | -S DEV --all-groups | -S DEV --groups NAME… | --monitor [OPTION] [DEV]';
@@ -159,18 +160,11 @@ function statsGroupsOption(args: readonly string[]): 'all' | string[] {
  */
 async function standardStats(ctx: CliContext, device: string, asked: 'all' | string[]): Promise<void> {
   const client = genl({ netns: ctx.netns });
-  const globalStrings = async (sets: readonly number[]) => {
-    const [reply] = await lastValueFrom(client.dump(ETHTOOL_GENL_NAME, ETHTOOL_MSG_STRSET_GET, {
-      // The header nest present but empty: global sets (without it the kernel answers EINVAL).
-      message: strsetMessage, attributes: { header: {}, stringsets: sets.map((id) => ({ id })) }, dump: false,
-    }).pipe(toArray()));
-    return new Map((reply?.stringsets ?? []).map((set) => [set.id, set.strings ?? []]));
-  };
   try {
-    const std = (await globalStrings([ETH_SS_STATS_STD])).get(ETH_SS_STATS_STD) ?? [];
+    const std = (await globalStringSets(client, [ETH_SS_STATS_STD])).get(ETH_SS_STATS_STD) ?? [];
     const groups = asked === 'all' ? std.map((s) => s.value ?? '') : asked;
     const [reply] = await lastValueFrom(client.use(ethtoolFamily).stats({ ifname: device, groups }).pipe(toArray()));
-    const names = await globalStrings([...new Set((reply?.groups ?? []).map((g) => g.ssId ?? -1))].filter((id) => id >= 0));
+    const names = await globalStringSets(client, [...new Set((reply?.groups ?? []).map((g) => g.ssId ?? -1))].filter((id) => id >= 0));
     await print(ctx, [namedStandardStats(reply, std, names)], standardStatsFormat);
   } catch (error) {
     if (!(error instanceof NetlinkKernelError)) throw error;
