@@ -22,7 +22,6 @@ import {
 type Kind = keyof NonNullable<typeof ethtoolFamily.events>['notifications'];
 type Notification = GenlNotification<NonNullable<typeof ethtoolFamily.events>['notifications']>;
 
-
 /** ethtool's monitor options (monitor_opts[]): each names the notifications it shows. */
 const OPTIONS: readonly (readonly [readonly string[], readonly Kind[]])[] = [
   [['-s', '--change'], ['linkInfo', 'linkModes', 'wol', 'debug']],
